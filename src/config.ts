@@ -1,0 +1,195 @@
+/**
+ * Configuration: the only module that reads the environment (`.env` via
+ * dotenv, then `process.env`). Everything else receives a typed `Config`.
+ * Every problem is reported at once, by variable name, never with its value:
+ * a mistyped token must not end up in a log.
+ */
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './errors.js';
+
+/** Log levels, least to most verbose. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How the bot talks to Slack. */
+export type SlackMode = 'socket' | 'http';
+
+/** The validated configuration. Secrets are present only when the command needs them. */
+export interface Config {
+  knowledgeDir: string;
+  dataDir: string;
+  logLevel: LogLevel;
+  port: number;
+  slack: {
+    botToken: string | null;
+    appToken: string | null;
+    signingSecret: string | null;
+    /** Web API base URL (ends with `/`), or null for Slack's own. */
+    apiUrl: string | null;
+    mode: SlackMode | null;
+  };
+  digest: {
+    channels: string[];
+    /** HH:MM, 24-hour. */
+    time: string;
+    /** IANA time zone. */
+    timeZone: string;
+    skipUnchanged: boolean;
+  };
+}
+
+/** What the caller is about to do, which decides the variables it needs. */
+export type ConfigPurpose = 'offline' | 'bot' | 'post';
+
+const HINT =
+  'See "Connect to Slack" in README.md, or copy .env.example to .env and fill it in. ' +
+  'To ask questions without Slack, run: npm run ask -- "your question"';
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+/** Whether a time zone name is one the runtime knows (IANA, e.g. Europe/Kyiv). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a string is a 24-hour HH:MM time. */
+export function isClockTime(time: string): boolean {
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
+}
+
+const schema = z.object({
+  KNOWLEDGE_DIR: optionalText.default('./knowledge'),
+  DATA_DIR: optionalText.default('./data'),
+  LOG_LEVEL: optionalText
+    .default('info')
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  PORT: optionalText
+    .default('3000')
+    .pipe(z.string().regex(/^\d+$/, 'must be a port number from 1 to 65535'))
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, 'must be a port number from 1 to 65535')
+        .max(65535, 'must be a port number from 1 to 65535'),
+    ),
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .startsWith('xoxb-', 'must be a bot token starting with xoxb- (OAuth & Permissions page)')
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .startsWith('xapp-', 'must be an app-level token starting with xapp- (Basic Information page)')
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/i, 'must be the hex signing secret (Basic Information page)')
+      .optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://slack.com/api/' })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .optional(),
+  ),
+  DIGEST_CHANNELS: optionalText.default('').transform((v, ctx) => {
+    const ids = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = ids.filter((id) => !/^[CGD][A-Z0-9]{6,}$/.test(id));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be channel IDs like C0123ABCD, comma-separated (not: ${bad.join(', ')})`,
+      });
+    }
+    return [...new Set(ids)];
+  }),
+  DIGEST_TIME: optionalText.default('09:00').refine(isClockTime, 'must be a 24-hour time like 09:00'),
+  DIGEST_TZ: optionalText
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone like Europe/Kyiv or UTC'),
+  DIGEST_SKIP_UNCHANGED: optionalText
+    .default('false')
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+});
+
+/** Every environment variable the bot reads. `.env.example` documents exactly these. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
+
+/**
+ * Validates an environment for a purpose. Pure: pass any object (tests do).
+ * Throws `ConfigError` listing every missing or invalid variable.
+ */
+export function parseConfig(env: Record<string, string | undefined>, purpose: ConfigPurpose): Config {
+  const parsed = schema.safeParse(env);
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), problem: i.message }));
+  const v = parsed.success ? parsed.data : null;
+  const present = (key: string) => Boolean(env[key]?.trim());
+  if (purpose !== 'offline' && !present('SLACK_BOT_TOKEN')) {
+    issues.push({
+      variable: 'SLACK_BOT_TOKEN',
+      problem: 'is required (xoxb-…, from OAuth & Permissions after installing the app)',
+    });
+  }
+  if (purpose === 'bot' && !present('SLACK_APP_TOKEN') && !present('SLACK_SIGNING_SECRET')) {
+    issues.push({
+      variable: 'SLACK_APP_TOKEN',
+      problem:
+        'is required for Socket Mode (xapp-…); or set SLACK_SIGNING_SECRET to run in HTTP mode instead',
+    });
+  }
+  if (issues.length || !v) throw new ConfigError(dedupe(issues), HINT);
+  const mode: SlackMode | null = v.SLACK_APP_TOKEN ? 'socket' : v.SLACK_SIGNING_SECRET ? 'http' : null;
+  return {
+    knowledgeDir: v.KNOWLEDGE_DIR,
+    dataDir: v.DATA_DIR,
+    logLevel: v.LOG_LEVEL,
+    port: v.PORT,
+    slack: {
+      botToken: v.SLACK_BOT_TOKEN ?? null,
+      appToken: v.SLACK_APP_TOKEN ?? null,
+      signingSecret: v.SLACK_SIGNING_SECRET ?? null,
+      apiUrl: v.SLACK_API_URL ?? null,
+      mode,
+    },
+    digest: {
+      channels: v.DIGEST_CHANNELS,
+      time: v.DIGEST_TIME,
+      timeZone: v.DIGEST_TZ,
+      skipUnchanged: v.DIGEST_SKIP_UNCHANGED,
+    },
+  };
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => !seen.has(i.variable) && seen.add(i.variable));
+}
+
+/**
+ * Reads `.env` (if present; it never overrides variables already set) and
+ * the process environment, and validates them for `purpose`.
+ */
+export function loadConfig(purpose: ConfigPurpose): Config {
+  dotenv.config({ quiet: true });
+  return parseConfig(process.env, purpose);
+}

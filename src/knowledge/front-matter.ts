@@ -1,0 +1,167 @@
+/**
+ * YAML front matter: the block between `---` lines at the top of a Markdown
+ * article. Parsed with `yaml` (which reports line positions) and validated
+ * with zod, so every problem names the line and the field to fix.
+ */
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { KINDS, type Kind } from './types.js';
+
+/** Validated front matter fields; absent optional fields are null. */
+export interface FrontMatter {
+  title: string | null;
+  url: string | null;
+  published: string | null;
+  source: string | null;
+  kind: Kind;
+}
+
+/** A problem located by 1-based line in the file. */
+export interface LineProblem {
+  line: number;
+  message: string;
+  /** Errors keep the article out of service; warnings only inform. */
+  severity: 'error' | 'warning';
+}
+
+/** Front matter, where the body starts, and what was wrong. */
+export interface FrontMatterResult {
+  frontMatter: FrontMatter;
+  /** The text after the front matter. */
+  body: string;
+  /** 1-based line number of the body's first line. */
+  bodyLine: number;
+  problems: LineProblem[];
+}
+
+const FIELDS = ['title', 'url', 'published', 'source', 'kind'] as const;
+
+const isoDate = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const text = v instanceof Date ? v.toISOString() : v.trim();
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (!m?.[1] || Number.isNaN(Date.parse(m[1]))) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date like 2025-05-16' });
+    return z.NEVER;
+  }
+  return m[1];
+});
+
+const schema = z.object({
+  title: z.string().trim().min(1, 'must not be empty').optional(),
+  url: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) link like https://example.com/story' })
+    .optional(),
+  published: isoDate.optional(),
+  source: z.string().trim().min(1, 'must not be empty').optional(),
+  kind: z.enum(KINDS as [Kind, ...Kind[]], { message: `must be one of: ${KINDS.join(', ')}` }).optional(),
+});
+
+const EMPTY: FrontMatter = { title: null, url: null, published: null, source: null, kind: 'news' };
+
+/**
+ * Reads the front matter at the top of `text`, if any. A file without front
+ * matter returns the defaults and its whole text as the body.
+ */
+export function readFrontMatter(text: string): FrontMatterResult {
+  if (!/^---[ \t]*(\n|$)/.test(text))
+    return { frontMatter: { ...EMPTY }, body: text, bodyLine: 1, problems: [] };
+  const close = /\n(---|\.\.\.)[ \t]*(\n|$)/.exec(text);
+  if (!close) {
+    return {
+      frontMatter: { ...EMPTY },
+      body: '',
+      bodyLine: 1,
+      problems: [
+        {
+          line: 1,
+          message: 'front matter opened with --- is never closed: add a --- line after it',
+          severity: 'error',
+        },
+      ],
+    };
+  }
+  const yamlStart = text.indexOf('\n') + 1;
+  const yamlText = text.slice(yamlStart, close.index + 1);
+  const bodyOffset = close.index + close[0].length;
+  const bodyLine = lineAt(text, bodyOffset);
+  const { frontMatter, problems } = parseYaml(yamlText, 2);
+  return { frontMatter, body: text.slice(bodyOffset), bodyLine, problems };
+}
+
+function parseYaml(
+  yamlText: string,
+  firstLine: number,
+): { frontMatter: FrontMatter; problems: LineProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: LineProblem[] = [];
+  const lineOf = (offset: number | undefined) =>
+    firstLine - 1 + (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  for (const error of doc.errors) {
+    problems.push({
+      line: lineOf(error.pos[0]),
+      message: `front matter is not valid YAML: ${firstSentence(error.message)}`,
+      severity: 'error',
+    });
+  }
+  if (problems.length) return { frontMatter: { ...EMPTY }, problems };
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === null))
+    return { frontMatter: { ...EMPTY }, problems };
+  if (!isMap(contents)) {
+    return {
+      frontMatter: { ...EMPTY },
+      problems: [{ line: firstLine, message: 'front matter must be key: value lines', severity: 'error' }],
+    };
+  }
+  const keyLines = new Map<string, number>();
+  for (const pair of contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    keyLines.set(key, lineOf(isScalar(pair.key) ? pair.key.range?.[0] : undefined));
+    if (!(FIELDS as readonly string[]).includes(key)) {
+      problems.push({
+        line: keyLines.get(key) ?? firstLine,
+        message: `unknown front matter field "${key}" is ignored: use only ${FIELDS.join(', ')}`,
+        severity: 'warning',
+      });
+    }
+  }
+  const raw = doc.toJS() as Record<string, unknown>;
+  const known = Object.fromEntries(
+    FIELDS.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]),
+  );
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      problems.push({
+        line: keyLines.get(field) ?? firstLine,
+        message: `front matter field "${field}" ${issue.message}`,
+        severity: 'error',
+      });
+    }
+    return { frontMatter: { ...EMPTY }, problems };
+  }
+  const v = parsed.data;
+  return {
+    frontMatter: {
+      title: v.title ?? null,
+      url: v.url ?? null,
+      published: v.published ?? null,
+      source: v.source ?? null,
+      kind: v.kind ?? 'news',
+    },
+    problems,
+  };
+}
+
+function firstSentence(message: string): string {
+  return message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? message;
+}
+
+/** 1-based line number of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

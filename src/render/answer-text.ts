@@ -1,0 +1,75 @@
+/**
+ * Plain-text answers for the terminal (`npm run ask`) and the JSON contract
+ * other tools read (`ask --json`, `ask --jsonl`).
+ */
+import type { Article } from '../knowledge/types.js';
+import type { Answer, Fact, FactSource } from '../search/types.js';
+
+/** The `ask --json` shape: exactly these fields, nothing more. */
+export interface AnswerJson {
+  question: string;
+  facts: Fact[];
+}
+
+/** The contract object for an answer. */
+export function answerToJson(answer: Answer): AnswerJson {
+  return {
+    question: answer.question,
+    facts: answer.facts.map((f) => ({
+      text: f.text,
+      score: f.score,
+      sources: f.sources.map((s) => ({
+        title: s.title,
+        section: s.section,
+        file: s.file,
+        line: s.line,
+        url: s.url,
+        kind: s.kind,
+        published: s.published,
+      })),
+    })),
+  };
+}
+
+/** `Title › Section`, or the title alone when the sentence has no section. */
+export function sourceLabel(source: Pick<FactSource, 'title' | 'section'>): string {
+  return source.section ? `${source.title} › ${source.section}` : source.title;
+}
+
+/** Up to a few things the knowledge is about, for "nothing found" suggestions. */
+export function suggestTopics(articles: readonly Article[], max = 4): string[] {
+  const topics: string[] = [];
+  for (const article of [...articles].sort(byNewest)) {
+    for (const section of article.sections) {
+      if (section.toLowerCase() === 'key points' || section.toLowerCase() === 'commentary') continue;
+      if (!topics.includes(section)) topics.push(section);
+      if (topics.length >= max) return topics;
+    }
+  }
+  return topics;
+}
+
+/** Newest published first; undated articles after dated ones, by title. */
+export function byNewest(a: Article, b: Article): number {
+  if (a.published !== b.published) return (b.published ?? '').localeCompare(a.published ?? '');
+  return a.title.localeCompare(b.title);
+}
+
+/** The readable answer: numbered facts with their sources, or one line saying nothing was found. */
+export function formatAnswerText(answer: Answer, articles: readonly Article[]): string {
+  if (answer.facts.length === 0) {
+    const topics = suggestTopics(articles);
+    const reason = answer.notice ?? 'Nothing relevant found in the articles for that question.';
+    return topics.length ? `${reason} Try asking about: ${topics.join('; ')}.` : reason;
+  }
+  const lines: string[] = [];
+  answer.facts.forEach((fact, i) => {
+    lines.push(`${i + 1}. ${fact.text}`);
+    for (const s of fact.sources) {
+      const label = s.kind === 'commentary' ? '[commentary] ' : '';
+      const date = s.published ? `, ${s.published}` : '';
+      lines.push(`   ${label}${sourceLabel(s)} (${s.file}:${s.line}${date})${s.url ? ` ${s.url}` : ''}`);
+    }
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,113 @@
+/**
+ * Turns a question into weighted search terms. Each content word of the
+ * question becomes one term with its alternatives: the word itself, its
+ * spelling variants, related words, words of its family and, when the word
+ * is unknown, its spelling corrections. A word that matches nothing stays
+ * as an unknown term: it still counts in the question's weight, which is how
+ * a question about something the articles never mention ends in abstention.
+ */
+import { isStopWord, stem, type Token, tokenize } from './analyze.js';
+import { type AnswerType, questionType } from './answer-types.js';
+import wordTable from './data/synonyms.json' with { type: 'json' };
+import type { SentenceIndex } from './sentence-index.js';
+
+/** One way a question word can be found in a sentence. */
+export interface Alternative {
+  termId: number;
+  /** How fully a match through this alternative counts, in (0, 1]. */
+  weight: number;
+}
+
+/** A content word of the question. */
+export interface QueryTerm {
+  word: string;
+  alternatives: Alternative[];
+  /** The word's share of the question's meaning: its rarity, or a fixed weight when unknown. */
+  weight: number;
+}
+
+/** A question ready to rank: its terms and what kind of answer it wants. */
+export interface Query {
+  terms: QueryTerm[];
+  answerType: AnswerType | null;
+}
+
+/** Word → the other words of its groups, built once from the data table. */
+function groupIndex(groups: readonly (readonly string[])[]): Map<string, string[]> {
+  const map = new Map<string, Set<string>>();
+  for (const group of groups) {
+    for (const word of group) {
+      const set = map.get(word) ?? new Set<string>();
+      for (const other of group) if (other !== word) set.add(other);
+      map.set(word, set);
+    }
+  }
+  return new Map([...map].map(([k, v]) => [k, [...v]]));
+}
+
+const VARIANTS = groupIndex(wordTable.variants);
+const RELATED = groupIndex(wordTable.related);
+/** Related words also by stem, so "negotiating" finds the group of "negotiate". */
+const RELATED_BY_STEM = (() => {
+  const map = new Map<string, string[]>();
+  for (const [word, others] of RELATED) map.set(stem(word), [...(map.get(stem(word)) ?? []), ...others]);
+  return map;
+})();
+
+/** Reads a question into a query against `index`. */
+export function parseQuery(question: string, index: SentenceIndex): Query {
+  const tokens = tokenize(question);
+  const { type, cueTokens } = questionType(tokens);
+  const seen = new Set<string>();
+  const terms: QueryTerm[] = [];
+  const maxIdf = index.idf(0);
+  tokens.forEach((token, i) => {
+    if (cueTokens.has(i) || isStopWord(token) || terms.length >= index.options.maxQueryTerms) return;
+    const key = stem(token.word);
+    if (seen.has(key)) return;
+    seen.add(key);
+    // A capitalised word after the first, or an acronym, is written as a name.
+    const asName = token.acronym || (i > 0 && token.capitalized);
+    terms.push(queryTerm(token, asName, index, maxIdf));
+  });
+  return { terms, answerType: type };
+}
+
+function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: number): QueryTerm {
+  const { options, vocabulary } = index;
+  const best = new Map<number, number>();
+  const offer = (term: string, weight: number) => {
+    const id = index.termId(term);
+    if (id !== undefined && weight > (best.get(id) ?? 0)) best.set(id, weight);
+  };
+  const forms = token.parts && index.termId(stem(token.word)) === undefined ? token.parts : [token.word];
+  for (const word of forms) {
+    const own = stem(word);
+    offer(own, 1);
+    for (const variant of VARIANTS.get(word) ?? []) offer(stem(variant), 1);
+    for (const related of [...(RELATED.get(word) ?? []), ...(RELATED_BY_STEM.get(own) ?? [])]) {
+      offer(stem(related), options.relatedWeight);
+    }
+    for (const member of vocabulary.family(own)) offer(member, options.familyWeight);
+  }
+  const exact = [...best].some(([, w]) => w === 1);
+  if (!exact && token.word.length >= options.fuzzyMinLength && /^\p{L}+$/u.test(token.word)) {
+    for (const c of vocabulary.correct(token.word, asName)) {
+      offer(c.stem, c.similarity);
+      for (const variant of VARIANTS.get(c.word) ?? []) offer(stem(variant), c.similarity);
+    }
+  }
+  const alternatives = [...best].map(([termId, weight]) => ({ termId, weight }));
+  if (alternatives.length === 0) {
+    return {
+      word: token.word,
+      alternatives,
+      weight: maxIdf * (asName ? options.unknownNameWeight : options.unknownWeight),
+    };
+  }
+  // The rarest way to match sets the word's weight; a partial match counts for its share of it.
+  const weight = Math.max(
+    ...alternatives.map((a) => index.idf(index.documentFrequency(a.termId)) * a.weight),
+  );
+  return { word: token.word, alternatives, weight };
+}

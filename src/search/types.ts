@@ -1,0 +1,38 @@
+import type { Kind } from '../knowledge/types.js';
+
+/** Where a fact comes from: one sentence's place in one article. */
+export interface FactSource {
+  title: string;
+  section: string | null;
+  file: string;
+  line: number;
+  url: string | null;
+  kind: Kind;
+  published: string | null;
+}
+
+/** A sentence that answers the question, with every place it (or a near-copy) appears. */
+export interface Fact {
+  text: string;
+  /** Confidence in [0, 1]: how much of the question this fact covers, scaled by its rank. */
+  score: number;
+  sources: FactSource[];
+}
+
+/** The answer to one question. `facts` is empty when nothing in the knowledge is relevant. */
+export interface Answer {
+  question: string;
+  facts: Fact[];
+  /** Whether more relevant facts follow the ones returned (for "More facts"). */
+  hasMore: boolean;
+  /** Why there are no facts, when the question itself is the reason (empty, no content words). */
+  notice?: string;
+}
+
+/** Paging of an answer. */
+export interface AnswerRequest {
+  /** How many facts to return (default 5). */
+  limit?: number;
+  /** How many of the best facts to skip (for "More facts"). */
+  offset?: number;
+}
