@@ -42,10 +42,30 @@ const WHERE_NOUNS = new Set(['city', 'country', 'place', 'town', 'location', 've
 export interface QuestionType {
   type: AnswerType | null;
   cueTokens: Set<number>;
+  /**
+   * The noun a "which …" / "what is the …" question asks about ("Which hotel", "What is the
+   * population"), or -1. An answer must be about that thing.
+   */
+  focusToken: number;
 }
 
-/** Finds the answer type of a question from its opening words. */
+const FOCUS_SKIP = new Set(['is', 'are', 'was', 'were', 'the', 'a', 'an']);
+
+/** Finds the answer type and focus of a question from its opening words. */
 export function questionType(tokens: readonly Token[]): QuestionType {
+  const { type, cueTokens } = answerType(tokens);
+  return { type, cueTokens, focusToken: focusOf(tokens, cueTokens) };
+}
+
+function focusOf(tokens: readonly Token[], cueTokens: Set<number>): number {
+  const start = tokens.findIndex((t) => t.word === 'which' || t.word === 'what');
+  if (start === -1 || start > 3) return -1;
+  let i = start + 1;
+  while (i < tokens.length && FOCUS_SKIP.has(tokens[i]?.word ?? '')) i++;
+  return i < tokens.length && !cueTokens.has(i) ? i : -1;
+}
+
+function answerType(tokens: readonly Token[]): { type: AnswerType | null; cueTokens: Set<number> } {
   const cueTokens = new Set<number>();
   const words = tokens.map((t) => t.word);
   for (let i = 0; i < words.length; i++) {

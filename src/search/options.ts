@@ -17,8 +17,22 @@ export interface SearchOptions {
   fuzzyThreshold: number;
   /** Shortest question word that is corrected for spelling; shorter words have too many neighbours. */
   fuzzyMinLength: number;
-  /** Weight an unknown word in the question carries, as a share of the rarest known word's weight. */
-  unknownWeight: number;
+  /** Common English words (up to this SCOWL size) are never corrected for spelling: the user meant them. */
+  fuzzyMaxCommonness: number;
+  /**
+   * Weight of an unknown lower-case question word, as a share of the rarest word's weight, by how common
+   * it is in English: [largest SCOWL size, share] pairs, most common first. Common words are likely a
+   * paraphrase of the article's wording.
+   */
+  unknownCommonWeights: readonly (readonly [number, number])[];
+  /** The same for a lower-case word that is rare or not in the dictionary: likely a name typed in lower case. */
+  unknownRareWeight: number;
+  /** The same for a common word that can only be a noun (WordNet): a thing the articles do not mention. */
+  unknownNounWeight: number;
+  /** Multiplier for an unknown word that a "which …?" question asks about: the answer must be about it. */
+  unknownFocusFactor: number;
+  /** Coverage multiplier for a sentence without a number when the question asks "how many / how much". */
+  missingQuantityFactor: number;
   /** The same for unknown words written as names (capitalised, acronyms): they say the question is about something else. */
   unknownNameWeight: number;
   /** Below this share of the question matched, the best sentence is not an answer: abstain. */
@@ -38,16 +52,25 @@ export interface SearchOptions {
 }
 
 /** The defaults. */
-export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze({
+export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOptions>({
   k1: 1.2,
   b: 0.75,
   relatedWeight: 0.7,
   familyWeight: 0.75,
   fuzzyThreshold: 0.34,
   fuzzyMinLength: 4,
-  unknownWeight: 0.6,
+  fuzzyMaxCommonness: 35,
+  unknownCommonWeights: [
+    [20, 0.25],
+    [35, 0.4],
+    [50, 0.55],
+  ],
+  unknownRareWeight: 0.8,
+  unknownNounWeight: 0.7,
+  unknownFocusFactor: 3,
+  missingQuantityFactor: 0.5,
   unknownNameWeight: 1,
-  minCoverage: 0.5,
+  minCoverage: 0.45,
   minRelativeScore: 0.35,
   commentaryFactor: 0.92,
   answerTypeBoost: 0.15,

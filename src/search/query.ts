@@ -9,7 +9,10 @@
 import { isStopWord, stem, type Token, tokenize } from './analyze.js';
 import { type AnswerType, questionType } from './answer-types.js';
 import wordTable from './data/synonyms.json' with { type: 'json' };
+import { commonness } from './english.js';
+import type { SearchOptions } from './options.js';
 import type { SentenceIndex } from './sentence-index.js';
+import { WordNet } from './wordnet.js';
 
 /** One way a question word can be found in a sentence. */
 export interface Alternative {
@@ -57,7 +60,7 @@ const RELATED_BY_STEM = (() => {
 /** Reads a question into a query against `index`. */
 export function parseQuery(question: string, index: SentenceIndex): Query {
   const tokens = tokenize(question);
-  const { type, cueTokens } = questionType(tokens);
+  const { type, cueTokens, focusToken } = questionType(tokens);
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
   const maxIdf = index.idf(0);
@@ -68,7 +71,10 @@ export function parseQuery(question: string, index: SentenceIndex): Query {
     seen.add(key);
     // A capitalised word after the first, or an acronym, is written as a name.
     const asName = token.acronym || (i > 0 && token.capitalized);
-    terms.push(queryTerm(token, asName, index, maxIdf));
+    const term = queryTerm(token, asName, index, maxIdf);
+    // "Which hotel …?" asks for a hotel: if the articles never mention one, nothing answers it.
+    if (i === focusToken && term.alternatives.length === 0) term.weight *= index.options.unknownFocusFactor;
+    terms.push(term);
   });
   return { terms, answerType: type };
 }
@@ -91,7 +97,10 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     for (const member of vocabulary.family(own)) offer(member, options.familyWeight);
   }
   const exact = [...best].some(([, w]) => w === 1);
-  if (!exact && token.word.length >= options.fuzzyMinLength && /^\p{L}+$/u.test(token.word)) {
+  const size = commonness(token.word);
+  // A common English word is what the user meant, not a misspelling of an article's word.
+  const misspelt = size === null || size > options.fuzzyMaxCommonness;
+  if (!exact && misspelt && token.word.length >= options.fuzzyMinLength && /^\p{L}+$/u.test(token.word)) {
     for (const c of vocabulary.correct(token.word, asName)) {
       offer(c.stem, c.similarity);
       for (const variant of VARIANTS.get(c.word) ?? []) offer(stem(variant), c.similarity);
@@ -102,7 +111,7 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     return {
       word: token.word,
       alternatives,
-      weight: maxIdf * (asName ? options.unknownNameWeight : options.unknownWeight),
+      weight: maxIdf * unknownShare(token.word, asName, size, options),
     };
   }
   // The rarest way to match sets the word's weight; a partial match counts for its share of it.
@@ -110,4 +119,24 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     ...alternatives.map((a) => index.idf(index.documentFrequency(a.termId)) * a.weight),
   );
   return { word: token.word, alternatives, weight };
+}
+
+let wordnet: WordNet | null = null;
+
+/**
+ * How much an unknown question word weighs, as a share of the rarest word's
+ * weight. Names weigh fully: the question is about something else. So do
+ * words that can only be nouns ("hotel", "population"): a thing the articles
+ * never mention. Other common English words weigh little: verbs, adjectives
+ * and adverbs are most often the question's own wording of what the
+ * articles say differently ("sit down together", "turn down").
+ */
+function unknownShare(word: string, asName: boolean, size: number | null, options: SearchOptions): number {
+  if (asName) return options.unknownNameWeight;
+  if (size === null) return options.unknownRareWeight;
+  wordnet ??= new WordNet();
+  const parts = wordnet.partsOfSpeech(word);
+  if (parts.size === 1 && parts.has('noun')) return options.unknownNounWeight;
+  const step = options.unknownCommonWeights.find(([maxSize]) => size <= maxSize);
+  return step ? step[1] : options.unknownRareWeight;
 }

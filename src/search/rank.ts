@@ -46,7 +46,14 @@ function scratchFor(index: SentenceIndex) {
 
 /** Scores every sentence that matches at least one term; returns the best candidates, best first. */
 function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
-  const { k1, b, commentaryFactor, answerTypeBoost, candidates: limit } = index.options;
+  const {
+    k1,
+    b,
+    commentaryFactor,
+    answerTypeBoost,
+    missingQuantityFactor,
+    candidates: limit,
+  } = index.options;
   const { score, cover, best, bestCover } = scratchFor(index);
   const totalWeight = query.terms.reduce((sum, t) => sum + t.weight, 0);
   const touched: number[] = [];
@@ -76,9 +83,12 @@ function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
   const wanted = query.answerType ? ANSWER_FLAGS[query.answerType] : 0;
   const heap = new TopK<Candidate>(limit, (c) => c.rank);
   for (const doc of touched) {
-    const coverage = totalWeight > 0 ? Math.min(1, (cover[doc] as number) / totalWeight) : 0;
+    let coverage = totalWeight > 0 ? Math.min(1, (cover[doc] as number) / totalWeight) : 0;
+    const hasWanted = wanted !== 0 && ((index.flags[doc] as number) & wanted) !== 0;
+    // "How many" is only answered by a sentence with a number in it.
+    if (query.answerType === 'quantity' && !hasWanted) coverage *= missingQuantityFactor;
     let rank = (score[doc] as number) * (0.5 + coverage);
-    if (wanted && ((index.flags[doc] as number) & wanted) !== 0) rank *= 1 + answerTypeBoost;
+    if (hasWanted) rank *= 1 + answerTypeBoost;
     if ((index.sentences[doc] as Sentence).kind === 'commentary') rank *= commentaryFactor;
     heap.push({ doc, rank, coverage });
     score[doc] = 0;

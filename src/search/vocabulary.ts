@@ -87,7 +87,8 @@ export class Vocabulary {
     const key = `${asName ? 'N' : 'w'}:${word}`;
     const cached = this.corrections.get(key);
     if (cached) return cached;
-    const maxEdits = word.length <= 5 ? 1 : 2;
+    // Two edits only in long words: in short ones, two edits reach too many unrelated words.
+    const maxEdits = word.length >= 8 ? 2 : 1;
     const found: Correction[] = [];
     for (let len = word.length - maxEdits; len <= word.length + maxEdits; len++) {
       const fuse = this.fuseFor(len);
