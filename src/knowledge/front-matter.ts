@@ -95,8 +95,10 @@ function parseYaml(
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: LineProblem[] = [];
+  // An error at the very end (an unclosed bracket) is blamed on the last front matter line.
+  const lastLine = firstLine + Math.max(0, yamlText.split('\n').length - 2);
   const lineOf = (offset: number | undefined) =>
-    firstLine - 1 + (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+    Math.min(lastLine, firstLine - 1 + (offset === undefined ? 1 : lineCounter.linePos(offset).line));
   for (const error of doc.errors) {
     problems.push({
       line: lineOf(error.pos[0]),

@@ -2,7 +2,8 @@
  * Plain-text articles as they arrive from the wire (the seed is one):
  * - the first line is the title;
  * - the lines right under it, up to the first blank line, are its key points;
- * - a short line without closing punctuation, followed by more text, is a heading;
+ * - a short line without closing punctuation, followed by a line that starts
+ *   like a sentence, is a heading;
  * - every other line is a paragraph (a line that stops mid-sentence continues
  *   on the next one, so hard-wrapped text also reads right);
  * - a heading "Commentary", "Opinion" or "Editorial" makes the rest commentary.
@@ -78,12 +79,16 @@ export function parseText(text: string): ParsedArticle {
   return { ...base, title: lines[titleIndex] ?? null, blocks };
 }
 
+const STARTS_SENTENCE = /^[\p{Lu}\p{N}"'\u201c\u2018]/u;
+
 function isHeading(line: string, next: string | null): boolean {
   return (
     next !== null &&
+    // A line that continues in lower case is a wrapped sentence, not a heading.
+    STARTS_SENTENCE.test(next) &&
     line.length <= MAX_HEADING_CHARS &&
     line.split(/\s+/).length <= MAX_HEADING_WORDS &&
-    /^[\p{Lu}\p{N}"'\u201c\u2018]/u.test(line) &&
+    STARTS_SENTENCE.test(line) &&
     !CLOSING.test(line)
   );
 }

@@ -68,7 +68,7 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   unknownRareWeight: 0.8,
   unknownNounWeight: 0.7,
   unknownFocusFactor: 3,
-  missingQuantityFactor: 0.5,
+  missingQuantityFactor: 0.3,
   unknownNameWeight: 1,
   minCoverage: 0.45,
   minRelativeScore: 0.35,

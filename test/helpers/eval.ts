@@ -52,7 +52,11 @@ export function score(kb: KnowledgeBase, set: QuestionSet): Scores {
     else misses.push(q);
     if (k >= 0 && k < 3) hit3++;
     const first = facts[0];
-    if (first?.sources.length && first.sources.every((s) => s.title && s.file && Number.isInteger(s.line) && s.kind)) complete++;
+    if (
+      first?.sources.length &&
+      first.sources.every((s) => s.title && s.file && Number.isInteger(s.line) && s.kind)
+    )
+      complete++;
   }
   const wrongAnswers = set.unanswerable.filter((q) => kb.answer(q).facts.length > 0);
   const n = set.answerable.length;

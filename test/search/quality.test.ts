@@ -33,3 +33,21 @@ describe.each(['dev-questions.json', 'extra-questions.json'])('answer quality on
     expect(scores.sourcesComplete).toBe(1);
   });
 });
+
+/**
+ * A harder set, written independently from the article with deliberate
+ * paraphrase ("turn down" for "dismissed", "Kremlin" for "Moscow") and
+ * near-miss questions. Word matching cannot reach the product floors here;
+ * these floors guard what it reaches today against regressions.
+ */
+describe('answer quality on holdout-questions.json (paraphrase-heavy)', () => {
+  const scores = score(kb, readQuestionSet('test/fixtures/holdout-questions.json'));
+
+  it('keeps a correct sentence in the top 3 for at least 65% of questions', () => {
+    expect(scores.hit3).toBeGreaterThanOrEqual(0.65);
+  });
+
+  it('keeps abstaining on at least 80% of near-miss questions', () => {
+    expect(scores.abstain, `answered: ${scores.wrongAnswers.join(' | ')}`).toBeGreaterThanOrEqual(0.8);
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, parseConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const BOT = 'xoxb-1234-5678-abcdefghijkl';
+const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a');
+
+function issuesOf(env: Record<string, string>, purpose: 'offline' | 'bot' | 'post') {
+  try {
+    parseConfig(env, purpose);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return {
+      issues: (error as ConfigError).issues.map((i) => i.variable),
+      message: (error as Error).message,
+    };
+  }
+  return { issues: [], message: '' };
+}
+
+describe('configuration', () => {
+  it('needs nothing for offline use and fills in defaults', () => {
+    const config = parseConfig({}, 'offline');
+    expect(config).toMatchObject({
+      knowledgeDir: './knowledge',
+      dataDir: './data',
+      logLevel: 'info',
+      port: 3000,
+      slack: { botToken: null, mode: null },
+      digest: { channels: [], time: '09:00', timeZone: 'UTC', skipUnchanged: false },
+    });
+  });
+
+  it('chooses Socket Mode when an app token is set and HTTP mode with only a signing secret', () => {
+    expect(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A-1-b' }, 'bot').slack.mode).toBe(
+      'socket',
+    );
+    expect(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, 'bot').slack.mode).toBe(
+      'http',
+    );
+  });
+
+  it('lists every missing or invalid variable at once, by name, pointing to the README and offline use', () => {
+    const { issues, message } = issuesOf(
+      { PORT: 'eighty', LOG_LEVEL: 'loud', DIGEST_TZ: 'Mars/Olympus', DIGEST_TIME: '25:00' },
+      'bot',
+    );
+    expect(issues.sort()).toEqual([
+      'DIGEST_TIME',
+      'DIGEST_TZ',
+      'LOG_LEVEL',
+      'PORT',
+      'SLACK_APP_TOKEN',
+      'SLACK_BOT_TOKEN',
+    ]);
+    expect(message).toContain('Connect to Slack');
+    expect(message).toContain('npm run ask');
+  });
+
+  it('never repeats a secret value in its messages', () => {
+    const wrong = 'xoxp-user-token-that-must-not-leak';
+    const { issues, message } = issuesOf(
+      { SLACK_BOT_TOKEN: wrong, SLACK_SIGNING_SECRET: 'not-hex-secret-value' },
+      'bot',
+    );
+    expect(issues).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']));
+    expect(message).not.toContain(wrong);
+    expect(message).not.toContain('not-hex-secret-value');
+  });
+
+  it('validates digest channels and normalises the API URL', () => {
+    expect(issuesOf({ DIGEST_CHANNELS: 'C0123ABCD, general' }, 'offline').issues).toEqual([
+      'DIGEST_CHANNELS',
+    ]);
+    const config = parseConfig(
+      { DIGEST_CHANNELS: 'C0123ABCD, C0456EFGH,C0123ABCD', SLACK_API_URL: 'http://127.0.0.1:9/api' },
+      'offline',
+    );
+    expect(config.digest.channels).toEqual(['C0123ABCD', 'C0456EFGH']);
+    expect(config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it('documents exactly the variables it reads in .env.example', () => {
+    const documented = [...readFileSync('.env.example', 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+});

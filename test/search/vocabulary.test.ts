@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { editDistance, Vocabulary } from '../../src/search/vocabulary.js';
+
+function vocabulary(words: Record<string, 'name' | 'word'>): Vocabulary {
+  const v = new Vocabulary(0.4);
+  for (const [word, kind] of Object.entries(words))
+    v.add(word, word, kind === 'name' ? 3 : 0, kind === 'name' ? 0 : 3);
+  return v;
+}
+
+describe('Vocabulary', () => {
+  const v = vocabulary({
+    istanbul: 'name',
+    rubio: 'name',
+    skepticism: 'word',
+    government: 'word',
+    hope: 'word',
+    dialogue: 'word',
+  });
+
+  it.each([
+    ['istambul', 'istanbul'],
+    ['rubbio', 'rubio'],
+    ['scepticism', 'skepticism'],
+    ['goverment', 'government'],
+  ])('corrects %s to %s', (typo, word) => {
+    expect(v.correct(typo, false)[0]?.word).toBe(word);
+  });
+
+  it('does not correct a capitalised name into an ordinary word', () => {
+    expect(v.correct('pope', true)).toEqual([]);
+    expect(v.correct('pope', false).map((c) => c.word)).toEqual(['hope']);
+  });
+
+  it('scores a correction by how many edits it needed', () => {
+    expect(v.correct('istambul', false)[0]?.similarity).toBeCloseTo(1 - 1 / 8);
+  });
+
+  it('finds stems of the same family by prefix', () => {
+    const family = new Vocabulary(0.4);
+    for (const stem of ['russia', 'russian', 'optim', 'optimist', 'ru']) family.add(stem, stem, 0, 1);
+    expect(family.family('russia')).toEqual(['russian']);
+    expect(family.family('optimist')).toEqual(['optim']);
+    expect(family.family('ru')).toEqual([]);
+  });
+});
+
+describe('editDistance', () => {
+  it('counts insertions, deletions, substitutions and adjacent swaps', () => {
+    expect(editDistance('kitten', 'sitting', 5)).toBe(3);
+    expect(editDistance('talks', 'tlaks', 2)).toBe(1);
+    expect(editDistance('same', 'same', 1)).toBe(0);
+  });
+
+  it('stops early once the distance exceeds the maximum', () => {
+    expect(editDistance('abcdef', 'uvwxyz', 1)).toBe(2);
+  });
+});
