@@ -16,8 +16,9 @@ const MONTH = /\b(January|February|March|April|May|June|July|August|September|Oc
 const YEAR = /\b(1[89]|20)\d{2}\b/;
 const PERIOD = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)[-\s](day|week|month|year|hour)s?\b/i;
 const DAY = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|tonight)\b/;
+// A count or amount; a year ("since 2022") is a date, not a quantity.
 const NUMBER =
-  /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b/i;
+  /(?<![\d.,])(?!(?:19|20)\d{2}(?!\d|[.,]\d))\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b/i;
 const ROLE =
   /\b(President|Minister|Secretary|Chancellor|Premier|King|Queen|Pope|Senator|Ambassador|Envoy|Spokes(?:man|woman|person)|aide|adviser|advisor|General|Commander|Mayor|Governor|CEO|Chair(?:man|woman)?)\b/;
 // Two capitalised words in a row after the first word: most often a person's name.
