@@ -1,0 +1,186 @@
+/**
+ * HTTP mode: Bolt's own `HTTPReceiver` does the routing, behind a server
+ * that refuses what it should not see. Bolt checks the signature and that
+ * the timestamp is not more than 5 minutes old; this receiver also refuses
+ * timestamps more than 5 minutes in the future (a replay window Bolt leaves
+ * open), answers malformed bodies with 400 instead of letting them reach
+ * code that assumes Slack's shapes, serves `GET /healthz`, and stops taking
+ * requests when the bot shuts down.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type App,
+  type BufferedIncomingMessage,
+  defaultBodyLimit,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type Logger,
+  type Receiver,
+  type ReceiverProcessEventErrorHandlerArgs,
+} from '@slack/bolt';
+
+/** Where Slack sends events, commands and interactions. */
+export const EVENTS_PATH = '/slack/events';
+/** Liveness and readiness probe. */
+const HEALTH_PATH = '/healthz';
+/** How far a request's timestamp may be from now, either way (Slack's rule). */
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** Options of the HTTP receiver. */
+export interface HttpReceiverOptions {
+  signingSecret: string;
+  port: number;
+  /** Interface to listen on (default: all). Tests use 127.0.0.1. */
+  host?: string;
+  logger: Logger;
+  /** Body of `GET /healthz` while the bot runs. */
+  health: () => Record<string, unknown>;
+}
+
+/** Bolt's HTTP receiver behind a stricter, crash-proof front. */
+export class SlackHttpReceiver implements Receiver {
+  private readonly bolt: HTTPReceiver;
+  private server: Server | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: HttpReceiverOptions) {
+    this.bolt = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: EVENTS_PATH,
+      logger: options.logger,
+      processEventErrorHandler: (args) => refuseUnprocessable(args),
+    });
+  }
+
+  /** Called by Bolt's `App` with itself. */
+  init(app: App): void {
+    this.bolt.init(app);
+  }
+
+  /** Starts listening; resolves once the port is open. */
+  start(): Promise<Server> {
+    const server = createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    this.stopping = false;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.options.logger.error(`HTTP server error: ${error.message}`));
+        resolve(server);
+      });
+    });
+  }
+
+  /** Stops taking requests; resolves when every open request has been answered. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeIdleConnections();
+    });
+    this.server = undefined;
+  }
+
+  /** The port in use (useful when started on port 0), or null when not listening. */
+  get port(): number | null {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? (address as AddressInfo).port : null;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.route(req, res).catch((error: unknown) => {
+      this.options.logger.error(`Request to ${EVENTS_PATH} failed: ${String(error)}`);
+      respond(res, 500);
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req.url);
+    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      respond(res, this.stopping ? 503 : 200, {
+        status: this.stopping ? 'stopping' : 'ok',
+        ...this.options.health(),
+      });
+      return;
+    }
+    if (path !== EVENTS_PATH) return respond(res, path === null ? 400 : 404);
+    if (req.method !== 'POST') return respond(res, 405);
+    if (this.stopping) return respond(res, 503);
+    const refusal = await this.refusal(req);
+    if (refusal) return respond(res, refusal);
+    // The body is buffered on `req` now; Bolt reuses it, verifies it again and routes it to the listeners.
+    this.bolt.requestListener(req, res);
+  }
+
+  /** The status to refuse a request with, or null when Bolt may process it. */
+  private async refusal(req: IncomingMessage): Promise<number | null> {
+    const { logger, signingSecret } = this.options;
+    let buffered: BufferedIncomingMessage;
+    try {
+      buffered = await HTTPModuleFunctions.parseAndVerifyHTTPRequest(
+        { enabled: true, signingSecret, bodyLimit: defaultBodyLimit },
+        req,
+      );
+    } catch (error) {
+      if (HTTPModuleFunctions.isRawBodyError(error) && error.statusCode === 413) return 413;
+      logger.warn(`Refused a request: ${error instanceof Error ? error.message : String(error)}`);
+      return 401;
+    }
+    let body: unknown;
+    try {
+      body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+    } catch {
+      logger.warn('Refused a signed request whose body is not valid JSON or form data');
+      return 400;
+    }
+    if (!isObject(body)) return 400;
+    // Slack's reachability check carries no signature; Bolt answers it.
+    if (body.ssl_check === '1') return null;
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
+      logger.warn('Refused a request whose timestamp is more than 5 minutes in the future');
+      return 401;
+    }
+    if ('event' in body && !(isObject(body.event) && typeof body.event.type === 'string')) return 400;
+    return null;
+  }
+}
+
+/**
+ * Bolt calls this when it cannot process a verified request (a body that is
+ * not one of Slack's shapes). The listeners never throw, so an error here is
+ * about the request: answer 400 unless a response has already gone out.
+ */
+async function refuseUnprocessable(args: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
+  args.logger.warn(`Could not process a request: ${args.error.message}`);
+  if (args.response.headersSent) return false;
+  respond(args.response, 400);
+  return true;
+}
+
+function respond(res: ServerResponse, status: number, body?: Record<string, unknown>): void {
+  if (res.headersSent) return;
+  if (body) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  } else {
+    res.writeHead(status);
+    res.end();
+  }
+}
+
+function pathOf(url: string | undefined): string | null {
+  try {
+    return new URL(url ?? '', 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

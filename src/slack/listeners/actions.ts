@@ -1,0 +1,97 @@
+/**
+ * The answer's buttons. Each carries the question and the position of its
+ * first fact, so a click redoes the answer from the knowledge in service:
+ * "Share in channel" posts it publicly naming who asked, "More facts" shows
+ * the next ones privately, and 👍/👎 record the reader's rating.
+ */
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import { ANSWER_ACTIONS, type AnswerRef, decodeAnswerRef } from '../../render/blocks-answer.js';
+import { explainFailure, logSlackFailure } from '../slack-errors.js';
+import { answer, type ListenerDeps, orApology, type RequestContext } from '../subcommands.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** Registers the answer buttons. */
+export function registerActions(app: App, deps: ListenerDeps): void {
+  app.action<BlockAction<ButtonAction>>(ANSWER_ACTIONS.more, async (args) => {
+    await args.ack();
+    const request = requestOf(args, deps);
+    if (!request) return;
+    const { question, offset } = request.ref;
+    const message = await orApology(args.logger, question, () => answer(question, offset, request.context));
+    await respondTo(args, { response_type: 'ephemeral', replace_original: false, ...message });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ANSWER_ACTIONS.share, async (args) => {
+    await args.ack();
+    const request = requestOf(args, deps);
+    const channel = args.body.channel?.id;
+    if (!request || !channel) return;
+    // No apology in place of a failed answer here: it would be posted for the whole channel.
+    const message = answer(request.ref.question, request.ref.offset, request.context, 'shared');
+    try {
+      await args.client.chat.postMessage({ channel, ...message });
+    } catch (error) {
+      const code = logSlackFailure(args.logger, 'chat.postMessage', error);
+      await respondTo(args, {
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: explainFailure(code),
+      });
+      return;
+    }
+    // The public answer now stands where the private one was.
+    await respondTo(args, { delete_original: true });
+  });
+
+  for (const [actionId, helpful] of [
+    [ANSWER_ACTIONS.helpful, true],
+    [ANSWER_ACTIONS.unhelpful, false],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
+      await args.ack();
+      const request = requestOf(args, deps);
+      if (!request) return;
+      const { userId, teamId, channelId } = request.context;
+      let text = 'Thanks, your rating is recorded.';
+      try {
+        await deps.store.recordFeedback({ userId, teamId, channelId, ...request.ref, helpful });
+      } catch (error) {
+        args.logger.error(`Feedback not recorded: ${String(error)}`);
+        text = 'Sorry, I could not record your rating just now.';
+      }
+      await respondTo(args, { response_type: 'ephemeral', replace_original: false, text });
+    });
+  }
+}
+
+/** Replies through the click's response_url; a failure is logged, never thrown. */
+async function respondTo(args: ButtonArgs, reply: Parameters<ButtonArgs['respond']>[0]): Promise<void> {
+  await args.respond(reply).catch((error: unknown) => logSlackFailure(args.logger, 'response_url', error));
+}
+
+/** The answer a click refers to and who clicked, or null (logged) when the button's value is not ours. */
+function requestOf(
+  { body, action, logger }: ButtonArgs,
+  deps: ListenerDeps,
+): { ref: AnswerRef; context: RequestContext } | null {
+  const ref = decodeAnswerRef(action.value);
+  if (!ref) {
+    logger.warn(`Ignored ${action.action_id}: its value is not an answer reference`);
+    return null;
+  }
+  const context: RequestContext = {
+    ...deps,
+    surface: body.container?.is_ephemeral ? 'command' : 'mention',
+    userId: body.user.id,
+    channelId: body.channel?.id ?? null,
+    teamId: body.team?.id ?? null,
+  };
+  return { ref, context };
+}

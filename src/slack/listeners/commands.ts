@@ -1,0 +1,27 @@
+/**
+ * `/ceasefire …`: acknowledged before anything else (Slack allows 3 seconds),
+ * then answered privately through the command's `response_url`.
+ */
+import type { App } from '@slack/bolt';
+import { SLASH_COMMAND } from '../../render/blocks.js';
+import { plainFromSlack } from '../../render/escape.js';
+import { logSlackFailure } from '../slack-errors.js';
+import { type ListenerDeps, reply } from '../subcommands.js';
+
+/** Registers the slash command. */
+export function registerCommands(app: App, deps: ListenerDeps): void {
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, logger }) => {
+    await ack();
+    const context = {
+      ...deps,
+      surface: 'command' as const,
+      userId: command.user_id,
+      channelId: command.channel_id ?? null,
+      teamId: command.team_id ?? null,
+    };
+    const message = await reply(plainFromSlack(command.text ?? ''), context, logger);
+    await respond({ response_type: 'ephemeral', ...message }).catch((error: unknown) =>
+      logSlackFailure(logger, 'response_url', error),
+    );
+  });
+}

@@ -1,0 +1,20 @@
+/** App Home: published for a person each time they open the Home tab. */
+import type { App } from '@slack/bolt';
+import { renderHome } from '../../render/blocks-home.js';
+import { logSlackFailure } from '../slack-errors.js';
+import { type ListenerDeps, usagesOf } from '../subcommands.js';
+
+/** Registers the App Home listener. */
+export function registerHome(app: App, deps: ListenerDeps): void {
+  app.event('app_home_opened', async ({ event, client, logger }) => {
+    if (event.tab !== 'home') return;
+    const feedback = await deps.store.feedbackTotals().catch((error: unknown) => {
+      logger.warn(`Feedback totals unavailable: ${String(error)}`);
+      return undefined;
+    });
+    const view = renderHome(deps.knowledge.articles, { usages: usagesOf(deps.subcommands), feedback });
+    await client.views
+      .publish({ user_id: event.user, view })
+      .catch((error: unknown) => logSlackFailure(logger, 'views.publish', error));
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * What a text sent to the bot means, the same on every surface: the command
+ * (`/ceasefire …`), a mention and a direct message. A table of subcommands
+ * (`help`, `sources`, …) is checked first; any other text is a question.
+ * A feature adds a subcommand by adding an entry to the table; help lists
+ * the table, so it documents the new entry too.
+ */
+
+import type { Logger } from '@slack/bolt';
+import { suggestTopics } from '../render/answer-text.js';
+import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
+import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../render/blocks-answer.js';
+import { renderHelp, renderSources, type Usage } from '../render/blocks-guide.js';
+import type { KnowledgeBase } from '../search/knowledge-base.js';
+import type { Store } from '../store/store.js';
+
+/** Where a text came from. */
+export type Surface = 'command' | 'mention' | 'dm';
+
+/** Who asked, where, and what the bot can use to answer. */
+export interface RequestContext {
+  knowledge: KnowledgeBase;
+  store: Store;
+  surface: Surface;
+  userId: string;
+  channelId: string | null;
+  teamId: string | null;
+  /** The subcommand table in use (help lists it). */
+  subcommands: readonly Subcommand[];
+}
+
+/** What every listener is given: the parts of a request context that do not depend on the request. */
+export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands'>;
+
+/** One subcommand: `/ceasefire <name> [args]`. */
+export interface Subcommand extends Usage {
+  name: string;
+  /** Whether words may follow the name; one that takes none matches only the name alone. */
+  takesArgs: boolean;
+  run(args: string, context: RequestContext): SlackMessage | Promise<SlackMessage>;
+}
+
+/** The subcommands every surface understands. */
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  {
+    name: 'help',
+    usage: `${SLASH_COMMAND} help`,
+    description: 'this help',
+    takesArgs: false,
+    run: (_args, context) => help(context),
+  },
+  {
+    name: 'sources',
+    usage: `${SLASH_COMMAND} sources`,
+    description: 'the articles I answer from: title, date, number of facts, link',
+    takesArgs: false,
+    run: (_args, context) => renderSources(context.knowledge.articles),
+  },
+];
+
+/** Every way to use the command: a question first, then each subcommand. */
+export function usagesOf(subcommands: readonly Subcommand[]): Usage[] {
+  return [
+    {
+      usage: `${SLASH_COMMAND} <question>`,
+      description: 'the exact sentences from the articles that answer it, with their sources',
+    },
+    ...subcommands.map(({ usage, description }) => ({ usage, description })),
+  ];
+}
+
+/** The subcommand a text starts with, and the words after it; null when the text is a question. */
+export function findSubcommand(
+  text: string,
+  subcommands: readonly Subcommand[],
+): { subcommand: Subcommand; args: string } | null {
+  const [first = '', ...rest] = text.trim().split(/\s+/);
+  const subcommand = subcommands.find((s) => s.name === first.toLowerCase());
+  const args = rest.join(' ');
+  if (!subcommand || (args && !subcommand.takesArgs)) return null;
+  return { subcommand, args };
+}
+
+/**
+ * The reply to a text (plain, as the person wrote it): help when empty, a
+ * subcommand, or an answer. A failure while answering is logged and the
+ * person gets an apology instead, so every text gets a reply.
+ */
+export function reply(text: string, context: RequestContext, logger: Logger): Promise<SlackMessage> {
+  const trimmed = text.trim();
+  return orApology(logger, trimmed, () => {
+    if (!trimmed) return help(context);
+    const found = findSubcommand(trimmed, context.subcommands);
+    return found ? found.subcommand.run(found.args, context) : answer(trimmed, 0, context);
+  });
+}
+
+const APOLOGY = 'Sorry, something went wrong while I was answering that. Please try again in a moment.';
+
+/** The message `produce` makes, or (logged) an apology when it fails: a person always gets a reply. */
+export async function orApology(
+  logger: Logger,
+  text: string,
+  produce: () => SlackMessage | Promise<SlackMessage>,
+): Promise<SlackMessage> {
+  try {
+    return await produce();
+  } catch (error) {
+    logger.error(`Failed to answer "${text.slice(0, 200)}":`, error);
+    return message(APOLOGY, [section(APOLOGY)]);
+  }
+}
+
+/** Usage with examples and the topics the articles cover. */
+function help(context: RequestContext): SlackMessage {
+  return renderHelp(usagesOf(context.subcommands), suggestTopics(context.knowledge.articles));
+}
+
+/** The answer to a question, from its `offset`-th relevant fact on, as shown on the context's surface. */
+export function answer(
+  question: string,
+  offset: number,
+  context: RequestContext,
+  surface?: AnswerSurface,
+): SlackMessage {
+  const knowledge = context.knowledge;
+  return renderAnswer(knowledge.answer(question, { limit: FACTS_PER_MESSAGE, offset }), {
+    offset,
+    surface: surface ?? (context.surface === 'command' ? 'private' : 'thread'),
+    askedBy: context.userId,
+    topics: suggestTopics(knowledge.articles),
+  });
+}

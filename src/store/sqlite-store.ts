@@ -1,0 +1,176 @@
+/**
+ * The store in an embedded SQLite file (better-sqlite3). Opening checks the
+ * file and brings its schema up to date; a file that is not a database, is
+ * damaged, is from a newer version, or cannot be written is refused with a
+ * `StoreError` that says what to do, and is never replaced or emptied.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+import type { Feedback, FeedbackTotals, Store } from './store.js';
+
+/** The database file's name inside `DATA_DIR`. */
+export const DATABASE_FILE = 'ceasefire.db';
+
+/** Expired claims are deleted at most this often, so the table stays small without work on every call. */
+const PURGE_INTERVAL_MS = 60_000;
+
+/** Options for opening a store. */
+export interface SqliteStoreOptions {
+  /** Clock in milliseconds; tests pass their own. */
+  now?: () => number;
+  /** Schema steps to apply (default: all of `MIGRATIONS`). */
+  migrations?: readonly Migration[];
+}
+
+/** The store in one SQLite file. */
+export class SqliteStore implements Store {
+  private lastPurge = 0;
+  private readonly statements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly file: string,
+    private readonly now: () => number,
+  ) {
+    this.statements = {
+      expireKey: db.prepare('DELETE FROM claims WHERE key = ? AND expires_at <= ?'),
+      insertKey: db.prepare('INSERT OR IGNORE INTO claims (key, expires_at) VALUES (?, ?)'),
+      purge: db.prepare('DELETE FROM claims WHERE expires_at <= ?'),
+      feedback: db.prepare(
+        `INSERT INTO feedback (user_id, question, fact_offset, team_id, channel_id, helpful, recorded_at)
+         VALUES (@userId, @question, @offset, @teamId, @channelId, @helpful, @at)
+         ON CONFLICT (user_id, question, fact_offset) DO UPDATE SET
+           helpful = excluded.helpful, recorded_at = excluded.recorded_at,
+           team_id = excluded.team_id, channel_id = excluded.channel_id`,
+      ),
+      totals: db.prepare(
+        'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
+      ),
+    };
+  }
+
+  /**
+   * Opens (creating when absent) the database in `dataDir` and migrates it.
+   * Throws `StoreError` when the folder or file cannot be used.
+   */
+  static open(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const file = path.join(dataDir, DATABASE_FILE);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (error) {
+      throw new StoreError(
+        `The data folder ${dataDir} cannot be created (${codeOf(error)}): set DATA_DIR to a writable folder.`,
+        { cause: error },
+      );
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { fileMustExist: false });
+      db.pragma('busy_timeout = 5000');
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new StoreError(damaged(file, String(check)));
+      db.pragma('journal_mode = WAL');
+      migrate(db, file, options.migrations ?? MIGRATIONS);
+      const store = new SqliteStore(db, file, options.now ?? Date.now);
+      // A write at startup: an unwritable file is reported now, not at the first event.
+      store.purgeExpired();
+      return store;
+    } catch (error) {
+      db?.close();
+      throw error instanceof StoreError ? error : storeError(file, error);
+    }
+  }
+
+  async claim(keys: readonly string[], ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    return this.run(() => {
+      if (now - this.lastPurge > PURGE_INTERVAL_MS) this.purgeExpired();
+      return this.db.transaction(() => {
+        let fresh = 0;
+        for (const key of keys) {
+          this.statements.expireKey.run(key, now);
+          fresh += this.statements.insertKey.run(key, now + ttlMs).changes;
+        }
+        return fresh === keys.length;
+      })();
+    });
+  }
+
+  async recordFeedback(feedback: Feedback): Promise<void> {
+    this.run(() =>
+      this.statements.feedback.run({ ...feedback, helpful: feedback.helpful ? 1 : 0, at: this.now() }),
+    );
+  }
+
+  async feedbackTotals(): Promise<FeedbackTotals> {
+    return this.run(() => this.statements.totals.get() as FeedbackTotals);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private purgeExpired(): void {
+    this.lastPurge = this.now();
+    this.statements.purge.run(this.lastPurge);
+  }
+
+  /** Runs a database step, turning SQLite's errors into a `StoreError` naming the file. */
+  private run<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw storeError(this.file, error);
+    }
+  }
+}
+
+/** Runs every step newer than the database's version, each in a transaction with its version bump. */
+function migrate(db: Database.Database, file: string, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new StoreError(
+      `${file} has schema version ${current}, newer than this version of the bot knows (${latest}): ` +
+        'run the newer version, or set DATA_DIR to another folder.',
+    );
+  }
+  for (const step of migrations) {
+    if (step.version <= current) continue;
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.pragma(`user_version = ${step.version}`);
+    })();
+  }
+}
+
+function storeError(file: string, error: unknown): StoreError {
+  const code = codeOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreError(damaged(file, detail), { cause: error });
+  }
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
+    return new StoreError(
+      `The database ${file} cannot be opened for writing (${code}: ${detail}): ` +
+        'make the file and its folder writable, or set DATA_DIR to a writable folder.',
+      { cause: error },
+    );
+  }
+  return new StoreError(`The database ${file} failed (${code}: ${detail}).`, { cause: error });
+}
+
+function damaged(file: string, detail: string): string {
+  return (
+    `The database ${file} is damaged or is not a database (${detail}). It was left untouched: ` +
+    'restore it from a backup, or move it aside to start with an empty one.'
+  );
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'error';
+}
