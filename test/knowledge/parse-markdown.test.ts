@@ -48,11 +48,14 @@ describe('Markdown articles', () => {
         '<!-- hidden. -->',
         '| a | b |',
         '> A quoted line.',
+        '',
+        'Costs fell where x < 5 and y > 2 held, <b>said</b> the <span class="x">report</span>.',
       ].join('\n'),
     );
     expect(article?.sentences.map((s) => s.text)).toEqual([
       'A linked word and bold and italic and code text.',
       'A quoted line.',
+      'Costs fell where x < 5 and y > 2 held, said the report.',
     ]);
   });
 
