@@ -7,9 +7,14 @@
  * rejects) prints one message that says what to fix and exits 1.
  */
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Logger, webApi } from '@slack/bolt';
+import { type Logger, webApi } from '@slack/bolt';
 import { type Config, loadConfig } from './config.js';
+import { DigestService } from './digest/digest-service.js';
+import { DigestScheduler } from './digest/scheduler.js';
+import { digestClientOptions, SlackDigestPoster } from './digest/slack-poster.js';
+import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
 import { CeasefireError } from './errors.js';
 import { createLogger } from './log.js';
 import { KnowledgeBase } from './search/knowledge-base.js';
@@ -51,6 +56,26 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
   const knowledge = options.knowledge ?? (await loadKnowledgeBase(config.knowledgeDir, logger));
   const store = options.store ?? SqliteStore.open(config.dataDir);
+  // The digest posts through its own client: one that never retries a post on its own (see slack-poster.ts).
+  const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
+  const poster = new SlackDigestPoster(
+    new webApi.WebClient(config.slack.botToken ?? '', { ...digestClientOptions(apiUrl ?? null), logger }),
+  );
+  const scheduler = new DigestScheduler({
+    store,
+    poster,
+    articles: () => knowledge.articles,
+    logger,
+    owner: `${hostname()}:${process.pid}`,
+    skipUnchanged: config.digest.skipUnchanged,
+  });
+  const digest = new DigestService({
+    store,
+    poster,
+    articles: () => knowledge.articles,
+    defaults: config.digest,
+    scheduler,
+  });
   let bot: SlackBot;
   try {
     bot = createSlackBot({
@@ -60,9 +85,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       logger,
       clientOptions: options.clientOptions,
       host: options.host,
+      digest,
     });
     await bot.start();
+    await syncConfiguredSubscriptions(store, config.digest);
+    await scheduler.start();
   } catch (error) {
+    await scheduler.stop();
     await store.close();
     throw error;
   }
@@ -73,7 +102,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   );
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await bot.stop();
+    await Promise.all([scheduler.stop(), bot.stop()]);
     await store.close();
   };
   return {

@@ -119,8 +119,8 @@ function sourceParts(fact: Fact): string[] {
   return parts;
 }
 
-/** `Commentary · Title › Section · link · date`, each part only when known. */
-function sourceText(source: FactSource | undefined): string {
+/** `Commentary · Title › Section · link · date` (escaped mrkdwn), each part only when known. */
+export function sourceText(source: FactSource | undefined): string {
   if (!source) return '';
   const parts: string[] = [];
   if (source.kind === 'commentary') parts.push(':speech_balloon: *Commentary*');
@@ -146,6 +146,6 @@ function answerButtons(answer: Answer, options: AnswerOptions): types.Button[] {
 }
 
 /** Sentences are quoted on one line: a stray line break would end the quote formatting. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -16,7 +16,7 @@ const KEY_POINTS_SHOWN = 5;
 /** A status section another feature adds to App Home (e.g. the daily digest). */
 export interface HomeStatus {
   title: string;
-  /** Plain-text lines; escaped when rendered. */
+  /** Lines of mrkdwn, already escaped (they may hold channel links such as `<#C0123>`). */
   lines: readonly string[];
 }
 
@@ -51,11 +51,7 @@ export function renderHome(articles: readonly Article[], options: HomeOptions): 
     context([`Mention me in a channel to get the answer in a thread, or write to me here in Messages.`]),
   );
   if (options.digest) {
-    blocks.push(
-      divider(),
-      header(options.digest.title),
-      section(options.digest.lines.map(escapeText).join('\n')),
-    );
+    blocks.push(divider(), header(options.digest.title), section(options.digest.lines.join('\n')));
   }
   const rated = options.feedback;
   if (rated && rated.helpful + rated.unhelpful > 0) {

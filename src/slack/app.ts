@@ -7,6 +7,7 @@
  */
 import { App, type Logger, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
+import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
 import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +35,8 @@ export interface SlackBotDeps {
   host?: string;
   /** The subcommand table (default: `SUBCOMMANDS`). */
   subcommands?: readonly Subcommand[];
+  /** The daily digest, for its subcommand and App Home (absent: the digest is not offered). */
+  digest?: DigestService;
 }
 
 /** A built app: start it, stop it, and (HTTP mode) the port it listens on. */
@@ -117,6 +120,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     knowledge: deps.knowledge,
     store: deps.store,
     subcommands: deps.subcommands ?? SUBCOMMANDS,
+    ...(deps.digest ? { digest: deps.digest } : {}),
   };
   registerCommands(app, listenerDeps);
   registerEvents(app, listenerDeps);

@@ -7,12 +7,14 @@
  */
 
 import type { Logger } from '@slack/bolt';
+import type { DigestService } from '../digest/digest-service.js';
 import { suggestTopics } from '../render/answer-text.js';
 import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
 import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../render/blocks-answer.js';
 import { renderHelp, renderSources, type Usage } from '../render/blocks-guide.js';
 import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
+import { DIGEST_SUBCOMMAND } from './digest-subcommand.js';
 
 /** Where a text came from. */
 export type Surface = 'command' | 'mention' | 'dm';
@@ -27,10 +29,12 @@ export interface RequestContext {
   teamId: string | null;
   /** The subcommand table in use (help lists it). */
   subcommands: readonly Subcommand[];
+  /** The daily digest, when the bot runs one. */
+  digest?: DigestService;
 }
 
 /** What every listener is given: the parts of a request context that do not depend on the request. */
-export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands'>;
+export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands' | 'digest'>;
 
 /** One subcommand: `/ceasefire <name> [args]`. */
 export interface Subcommand extends Usage {
@@ -56,6 +60,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
     takesArgs: false,
     run: (_args, context) => renderSources(context.knowledge.articles),
   },
+  DIGEST_SUBCOMMAND,
 ];
 
 /** Every way to use the command: a question first, then each subcommand. */

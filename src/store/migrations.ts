@@ -38,4 +38,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'daily digest',
+    sql: `
+      CREATE TABLE digest_subscriptions (
+        channel_id    TEXT PRIMARY KEY,
+        time          TEXT    NOT NULL,
+        time_zone     TEXT    NOT NULL,
+        source        TEXT    NOT NULL CHECK (source IN ('env', 'command')),
+        subscribed_by TEXT,
+        status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'failing')),
+        last_error    TEXT,
+        updated_at    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE digest_ledger (
+        channel_id  TEXT    NOT NULL,
+        local_date  TEXT    NOT NULL,
+        state       TEXT    NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped', 'failed', 'uncertain')),
+        owner       TEXT    NOT NULL,
+        claimed_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL,
+        message_ts  TEXT,
+        error       TEXT,
+        snapshot    TEXT,
+        finished_at INTEGER,
+        PRIMARY KEY (channel_id, local_date)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -9,7 +9,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import type { Feedback, FeedbackTotals, Store } from './store.js';
+import type {
+  DigestClaim,
+  DigestEntry,
+  DigestSubscription,
+  Feedback,
+  FeedbackTotals,
+  ReceivedSnapshot,
+  Store,
+} from './store.js';
 
 /** The database file's name inside `DATA_DIR`. */
 export const DATABASE_FILE = 'ceasefire.db';
@@ -48,6 +56,52 @@ export class SqliteStore implements Store {
       ),
       totals: db.prepare(
         'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
+      ),
+      subscriptions: db.prepare(
+        `SELECT channel_id AS channelId, time, time_zone AS timeZone, source, subscribed_by AS subscribedBy,
+                status, last_error AS lastError
+         FROM digest_subscriptions ORDER BY channel_id`,
+      ),
+      saveSubscription: db.prepare(
+        `INSERT INTO digest_subscriptions (channel_id, time, time_zone, source, subscribed_by, status, updated_at)
+         VALUES (@channelId, @time, @timeZone, @source, @subscribedBy, 'active', @at)
+         ON CONFLICT (channel_id) DO UPDATE SET
+           time = excluded.time, time_zone = excluded.time_zone, source = excluded.source,
+           subscribed_by = excluded.subscribed_by, status = 'active', last_error = NULL, updated_at = excluded.updated_at`,
+      ),
+      removeSubscription: db.prepare('DELETE FROM digest_subscriptions WHERE channel_id = ?'),
+      markSubscription: db.prepare(
+        `UPDATE digest_subscriptions SET status = @status, last_error = @error, updated_at = @at
+         WHERE channel_id = @channelId`,
+      ),
+      entry: db.prepare(
+        `SELECT channel_id AS channelId, local_date AS date, state, claimed_at AS claimedAt, attempts,
+                message_ts AS messageTs, error
+         FROM digest_ledger WHERE channel_id = ? AND local_date = ?`,
+      ),
+      lastDigest: db.prepare(
+        `SELECT channel_id AS channelId, local_date AS date, state, claimed_at AS claimedAt, attempts,
+                message_ts AS messageTs, error, snapshot
+         FROM digest_ledger WHERE channel_id = ? AND state IN ('posted', 'skipped')
+         ORDER BY local_date DESC LIMIT 1`,
+      ),
+      insertClaim: db.prepare(
+        `INSERT INTO digest_ledger (channel_id, local_date, state, owner, claimed_at, attempts)
+         VALUES (?, ?, 'claimed', ?, ?, 1)`,
+      ),
+      renewClaim: db.prepare(
+        `UPDATE digest_ledger SET state = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1,
+                error = NULL, finished_at = NULL
+         WHERE channel_id = ? AND local_date = ?`,
+      ),
+      finish: db.prepare(
+        `UPDATE digest_ledger SET state = @state, message_ts = @messageTs, snapshot = @snapshot, error = NULL,
+                finished_at = @at
+         WHERE channel_id = @channelId AND local_date = @date`,
+      ),
+      abandon: db.prepare(
+        `UPDATE digest_ledger SET state = @state, error = @error, finished_at = @at
+         WHERE channel_id = @channelId AND local_date = @date`,
       ),
     };
   }
@@ -109,6 +163,102 @@ export class SqliteStore implements Store {
     return this.run(() => this.statements.totals.get() as FeedbackTotals);
   }
 
+  async digestSubscriptions(): Promise<DigestSubscription[]> {
+    return this.run(() => this.statements.subscriptions.all() as DigestSubscription[]);
+  }
+
+  async saveDigestSubscription(
+    subscription: Omit<DigestSubscription, 'status' | 'lastError'>,
+  ): Promise<void> {
+    this.run(() => this.statements.saveSubscription.run({ ...subscription, at: this.now() }));
+  }
+
+  async removeDigestSubscription(channelId: string): Promise<boolean> {
+    return this.run(() => this.statements.removeSubscription.run(channelId).changes > 0);
+  }
+
+  async markDigestSubscription(channelId: string, error: string | null): Promise<void> {
+    this.run(() =>
+      this.statements.markSubscription.run({
+        channelId,
+        status: error === null ? 'active' : 'failing',
+        error,
+        at: this.now(),
+      }),
+    );
+  }
+
+  async claimDigest(
+    channelId: string,
+    date: string,
+    owner: string,
+    staleAfterMs: number,
+    force = false,
+  ): Promise<DigestClaim> {
+    const now = this.now();
+    // IMMEDIATE takes the write lock before reading, so two processes cannot both see the day as free.
+    return this.run(() =>
+      this.db
+        .transaction((): DigestClaim => {
+          const entry = this.statements.entry.get(channelId, date) as DigestEntry | undefined;
+          if (!entry) {
+            this.statements.insertClaim.run(channelId, date, owner, now);
+            return { claimed: true, verify: false };
+          }
+          const abandoned = entry.state === 'claimed' && now - entry.claimedAt >= staleAfterMs;
+          const done = entry.state === 'posted' || entry.state === 'skipped';
+          if (entry.state === 'failed' || entry.state === 'uncertain' || abandoned || (done && force)) {
+            this.statements.renewClaim.run(owner, now, channelId, date);
+            return { claimed: true, verify: entry.state === 'uncertain' || abandoned };
+          }
+          return { claimed: false, entry };
+        })
+        .immediate(),
+    );
+  }
+
+  async finishDigest(
+    channelId: string,
+    date: string,
+    outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
+    snapshot: ReceivedSnapshot,
+  ): Promise<void> {
+    this.run(() =>
+      this.statements.finish.run({
+        channelId,
+        date,
+        state: outcome.state,
+        messageTs: outcome.state === 'posted' ? outcome.messageTs : null,
+        snapshot: JSON.stringify(snapshot),
+        at: this.now(),
+      }),
+    );
+  }
+
+  async abandonDigest(
+    channelId: string,
+    date: string,
+    state: 'failed' | 'uncertain',
+    error: string,
+  ): Promise<void> {
+    this.run(() => this.statements.abandon.run({ channelId, date, state, error, at: this.now() }));
+  }
+
+  async digestEntry(channelId: string, date: string): Promise<DigestEntry | null> {
+    return this.run(() => (this.statements.entry.get(channelId, date) as DigestEntry | undefined) ?? null);
+  }
+
+  async lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null> {
+    return this.run(() => {
+      const row = this.statements.lastDigest.get(channelId) as
+        | (DigestEntry & { snapshot: string | null })
+        | undefined;
+      if (!row) return null;
+      const { snapshot, ...entry } = row;
+      return { entry, snapshot: snapshot ? (JSON.parse(snapshot) as ReceivedSnapshot) : {} };
+    });
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -140,10 +290,13 @@ function migrate(db: Database.Database, file: string, migrations: readonly Migra
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
+    // The version is read again under the write lock: another process starting at the same moment may
+    // have run this step since, and running it twice would fail on tables that already exist.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= step.version) return;
       db.exec(step.sql);
       db.pragma(`user_version = ${step.version}`);
-    })();
+    }).immediate();
   }
 }
 

@@ -26,6 +26,54 @@ export interface FeedbackTotals {
   unhelpful: number;
 }
 
+/** A channel that gets the daily digest. */
+export interface DigestSubscription {
+  channelId: string;
+  /** Local time, HH:MM. */
+  time: string;
+  /** IANA time zone. */
+  timeZone: string;
+  /** `env`: listed in DIGEST_CHANNELS; `command`: subscribed with `/ceasefire digest on`. */
+  source: 'env' | 'command';
+  subscribedBy: string | null;
+  /** `failing`: the last post was refused for a reason that needs someone to act (e.g. not invited). */
+  status: 'active' | 'failing';
+  lastError: string | null;
+}
+
+/**
+ * The ledger entry of one channel's digest for one local day:
+ * - `claimed`: a process is posting it (or died while doing so: see `staleAfterMs` of `claimDigest`);
+ * - `posted`: done, `messageTs` says which message;
+ * - `skipped`: nothing new that day and skipping unchanged digests is on;
+ * - `failed`: Slack refused it, so it was not posted and may be tried again;
+ * - `uncertain`: the post timed out or the connection failed, so Slack may have posted it.
+ */
+export type DigestState = 'claimed' | 'posted' | 'skipped' | 'failed' | 'uncertain';
+
+/** One ledger entry. */
+export interface DigestEntry {
+  channelId: string;
+  /** The channel's local date, YYYY-MM-DD. */
+  date: string;
+  state: DigestState;
+  claimedAt: number;
+  attempts: number;
+  messageTs: string | null;
+  error: string | null;
+}
+
+/**
+ * The outcome of claiming a day's digest. `claimed`: the caller posts it;
+ * `verify` is true when an earlier attempt may already have posted it
+ * (it timed out, or its process died mid-post), so the caller checks the
+ * channel first. Otherwise `entry` says why there is nothing to do.
+ */
+export type DigestClaim = { claimed: true; verify: boolean } | { claimed: false; entry: DigestEntry };
+
+/** What a channel received in its last posted digest: article slug → content hash. */
+export type ReceivedSnapshot = Record<string, string>;
+
 /** Persistent state of the bot. */
 export interface Store {
   /**
@@ -38,6 +86,40 @@ export interface Store {
   recordFeedback(feedback: Feedback): Promise<void>;
   /** Totals of all ratings. */
   feedbackTotals(): Promise<FeedbackTotals>;
+  /** Every digest subscription, by channel id. */
+  digestSubscriptions(): Promise<DigestSubscription[]>;
+  /** Adds or replaces a subscription (its status starts `active`). */
+  saveDigestSubscription(subscription: Omit<DigestSubscription, 'status' | 'lastError'>): Promise<void>;
+  /** Removes a subscription; resolves false when there was none. */
+  removeDigestSubscription(channelId: string): Promise<boolean>;
+  /** Marks a subscription working again (`error` null) or failing with Slack's error code. */
+  markDigestSubscription(channelId: string, error: string | null): Promise<void>;
+  /**
+   * Atomically claims `(channelId, date)` for `owner`. Succeeds when the day
+   * has no entry, its last attempt failed or was uncertain, its claim is
+   * older than `staleAfterMs` (the claimant died), or `force` is set and it
+   * was already posted or skipped.
+   */
+  claimDigest(
+    channelId: string,
+    date: string,
+    owner: string,
+    staleAfterMs: number,
+    force?: boolean,
+  ): Promise<DigestClaim>;
+  /** Records the outcome of a claimed day: posted (with its message ts) or skipped, and what was delivered. */
+  finishDigest(
+    channelId: string,
+    date: string,
+    outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
+    snapshot: ReceivedSnapshot,
+  ): Promise<void>;
+  /** Records that a claimed day was not posted (`failed`) or may have been (`uncertain`), with the error code. */
+  abandonDigest(channelId: string, date: string, state: 'failed' | 'uncertain', error: string): Promise<void>;
+  /** A day's ledger entry, or null. */
+  digestEntry(channelId: string, date: string): Promise<DigestEntry | null>;
+  /** The latest posted or skipped entry of a channel and what it delivered, or null before its first digest. */
+  lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
   /** Releases the database. Further calls fail. */
   close(): Promise<void>;
 }

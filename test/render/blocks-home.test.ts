@@ -21,12 +21,16 @@ describe('renderHome', () => {
   it('adds a digest status section and feedback totals when given', () => {
     const view = renderHome([article('Talks')], {
       usages,
-      digest: { title: 'Daily digest', lines: ['#general at 09:00 Europe/Kyiv', 'Next: <tomorrow>'] },
+      digest: {
+        title: 'Daily digest',
+        lines: ['<#C0123ABCD> at 09:00 Europe/Kyiv', 'Next: &lt;tomorrow&gt;'],
+      },
       feedback: { helpful: 3, unhelpful: 1 },
     });
     const shown = allText(view);
     expect(shown).toContain('Daily digest');
-    expect(shown).toContain('#general at 09:00 Europe/Kyiv\nNext: &lt;tomorrow&gt;');
+    // The feature gives mrkdwn it escaped itself, so channel links survive.
+    expect(shown).toContain('<#C0123ABCD> at 09:00 Europe/Kyiv\nNext: &lt;tomorrow&gt;');
     expect(shown).toContain('Readers rated 3 answers helpful and 1 not helpful.');
   });
 

@@ -1,7 +1,7 @@
 /**
  * `manifest.yml` declares exactly what the code listens to and needs: the
  * command the listener registers, the three bot events, interactivity for
- * the buttons, Socket Mode, and only the four bot scopes the bot uses.
+ * the buttons, Socket Mode, and only the bot scopes the bot uses.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,15 @@ describe('manifest.yml', () => {
 
   it('asks for the least bot scopes, and no user scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['app_mentions:read', 'chat:write', 'commands', 'im:history'].sort(),
+      // The history scopes let the digest check whether a timed-out post went out before posting again.
+      [
+        'app_mentions:read',
+        'channels:history',
+        'chat:write',
+        'commands',
+        'groups:history',
+        'im:history',
+      ].sort(),
     );
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 /** App Home: published for a person each time they open the Home tab. */
 import type { App } from '@slack/bolt';
+import { digestHomeStatus } from '../../render/blocks-digest.js';
 import { renderHome } from '../../render/blocks-home.js';
 import { logSlackFailure } from '../slack-errors.js';
 import { type ListenerDeps, usagesOf } from '../subcommands.js';
@@ -12,7 +13,15 @@ export function registerHome(app: App, deps: ListenerDeps): void {
       logger.warn(`Feedback totals unavailable: ${String(error)}`);
       return undefined;
     });
-    const view = renderHome(deps.knowledge.articles, { usages: usagesOf(deps.subcommands), feedback });
+    const subscriptions = await deps.digest?.subscriptions().catch((error: unknown) => {
+      logger.warn(`Digest status unavailable: ${String(error)}`);
+      return undefined;
+    });
+    const view = renderHome(deps.knowledge.articles, {
+      usages: usagesOf(deps.subcommands),
+      feedback,
+      ...(subscriptions ? { digest: digestHomeStatus(subscriptions) } : {}),
+    });
     await client.views
       .publish({ user_id: event.user, view })
       .catch((error: unknown) => logSlackFailure(logger, 'views.publish', error));

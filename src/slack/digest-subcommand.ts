@@ -1,0 +1,44 @@
+/**
+ * `/ceasefire digest [on [HH:MM] [time zone] | off]`: the daily digest of the
+ * conversation the command is typed in.
+ */
+import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
+import {
+  renderDigestStatus,
+  renderSubscribeResult,
+  renderUnsubscribeResult,
+} from '../render/blocks-digest.js';
+import type { RequestContext, Subcommand } from './subcommands.js';
+
+function say(text: string): SlackMessage {
+  return message(text, [section(text)]);
+}
+
+async function runDigest(args: string, context: RequestContext): Promise<SlackMessage> {
+  const { digest, channelId } = context;
+  if (!digest) return say('The daily digest is not set up on this bot.');
+  if (!channelId) return say('Type this in the conversation that should get the digest.');
+  const [action = '', ...rest] = args.trim().split(/\s+/);
+  switch (action.toLowerCase()) {
+    case '':
+      return renderDigestStatus(await digest.status(channelId), await digest.preview(channelId));
+    case 'on':
+      return renderSubscribeResult(await digest.subscribe(channelId, context.userId, rest.join(' ')));
+    case 'off':
+      return renderUnsubscribeResult(await digest.unsubscribe(channelId));
+    default:
+      return say(
+        `I don't know \`digest ${action}\`. Use \`${SLASH_COMMAND} digest\` (status and preview), \`${SLASH_COMMAND} digest on [HH:MM] [time zone]\` or \`${SLASH_COMMAND} digest off\`.`,
+      );
+  }
+}
+
+/** The digest subcommand. */
+export const DIGEST_SUBCOMMAND: Subcommand = {
+  name: 'digest',
+  usage: `${SLASH_COMMAND} digest [on [HH:MM] [time zone] | off]`,
+  description:
+    'this conversation’s daily digest: status and preview, start it (e.g. `on 08:30 Europe/Kyiv`), stop it',
+  takesArgs: true,
+  run: runDigest,
+};

@@ -1,0 +1,136 @@
+/**
+ * `npm run digest` as a person runs it: printing needs no tokens; `--post`
+ * against a loopback Slack stand-in posts to every subscribed channel once
+ * a day, waits out a 429, names a channel that does not exist, and two
+ * processes at once still post each channel's digest once.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+const TSX = path.resolve('node_modules/.bin/tsx');
+const GOOD = ['C0GOOD0001', 'C0GOOD0002', 'C0GOOD0003'];
+const MISSING = 'C0MISSING1';
+
+let slack: SlackStandIn;
+let dataDir: string;
+
+/** Runs the command asynchronously, so the stand-in in this process keeps answering. */
+function digest(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      TSX,
+      ['src/cli/digest.ts', ...args],
+      {
+        // Only what the command needs: no tokens unless the test gives them.
+        env: {
+          PATH: process.env.PATH ?? '',
+          KNOWLEDGE_DIR: 'test/fixtures/articles',
+          DATA_DIR: dataDir,
+          ...env,
+        },
+        timeout: 30_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const slackEnv = () => ({
+  SLACK_BOT_TOKEN: 'xoxb-cli-test-token',
+  SLACK_API_URL: slack.apiUrl,
+  DIGEST_CHANNELS: [...GOOD, MISSING].join(','),
+  DIGEST_TZ: 'Europe/Kyiv',
+});
+
+/** Digests the stand-in accepted, per channel. */
+const accepted = new Map<string, number>();
+const postsTo = (channel: string) => accepted.get(channel) ?? 0;
+
+beforeAll(async () => {
+  slack = new SlackStandIn();
+  await slack.start();
+  let limited = false;
+  slack.on('chat.postMessage', (body) => {
+    if (body.channel === MISSING) return { body: { ok: false, error: 'channel_not_found' } };
+    if (body.channel === GOOD[1] && !limited) {
+      limited = true;
+      return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
+    }
+    accepted.set(String(body.channel), postsTo(String(body.channel)) + 1);
+    return { body: { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` } };
+  });
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-digest-cli-'));
+});
+
+afterAll(async () => {
+  await slack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm run digest', () => {
+  it('prints today’s digest as text with no Slack tokens set', async () => {
+    const { code, stdout } = await digest([]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Ceasefire digest · \w+, \d+ \w+ \d{4}\n/);
+    expect(stdout).toContain(
+      '1. Negotiators from both countries resumed grain corridor talks in Geneva on Monday.',
+    );
+    expect(stdout).toContain(
+      'Grain corridor talks resume in Geneva › Key points (articles/grain-corridor.md:11) https://example.com/news/grain-corridor',
+    );
+  });
+
+  it('--post posts to each good channel once (waiting out a 429), names the missing one, exits 1', async () => {
+    const { code, stdout } = await digest(['--post'], slackEnv());
+    expect(code).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const channel of GOOD)
+      expect(lines).toContainEqual(
+        expect.stringMatching(new RegExp(`^${channel}: posted the digest for \\d{4}-\\d{2}-\\d{2}`)),
+      );
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${MISSING}: failed: channel_not_found`)));
+    expect(GOOD.map(postsTo)).toEqual([1, 1, 1]);
+    // The rate-limited channel was tried twice: the 429, then the post.
+    expect(slack.callsOf('chat.postMessage').filter((c) => c.body.channel === GOOD[1])).toHaveLength(2);
+  });
+
+  it('a second run the same day posts nothing and says so', async () => {
+    const { code, stdout } = await digest(['--post'], slackEnv());
+    expect(code).toBe(1);
+    for (const channel of GOOD) expect(stdout).toContain(`${channel}: already done for`);
+    expect(GOOD.map(postsTo)).toEqual([1, 1, 1]);
+  });
+
+  it('--force posts again', async () => {
+    const { stdout } = await digest(['--post', '--force'], {
+      ...slackEnv(),
+      DIGEST_CHANNELS: GOOD[0] as string,
+    });
+    expect(stdout).toContain(`${GOOD[0]}: posted`);
+    expect(postsTo(GOOD[0] as string)).toBe(2);
+  });
+
+  it('two processes posting at once still post each channel once', async () => {
+    const env = {
+      ...slackEnv(),
+      DIGEST_CHANNELS: 'C0PARALLEL1,C0PARALLEL2',
+      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'ceasefire-parallel-')),
+    };
+    const runs = await Promise.all([digest(['--post'], env), digest(['--post'], env)]);
+    expect(runs.map((r) => r.code), runs.map((r) => r.stdout + r.stderr).join('\n')).toEqual([0, 0]);
+    expect([postsTo('C0PARALLEL1'), postsTo('C0PARALLEL2')]).toEqual([1, 1]);
+    await rm(env.DATA_DIR, { recursive: true, force: true });
+  });
+
+  it('--post without a bot token explains what is missing', async () => {
+    const { code, stderr } = await digest(['--post']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('SLACK_BOT_TOKEN');
+    expect(stderr).toContain('npm run ask');
+  });
+});

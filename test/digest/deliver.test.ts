@@ -1,0 +1,219 @@
+/**
+ * Delivering digests through a real Web API client to a loopback Slack
+ * stand-in: rate limits, refused channels, timeouts Slack may or may not
+ * have acted on, a process that died between claim and post, and
+ * skipping unchanged days. The ledger must never post a day twice.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { webApi } from '@slack/bolt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type DeliveryDeps, deliverDigest } from '../../src/digest/deliver.js';
+import { DIGEST_EVENT_TYPE, digestClientOptions, SlackDigestPoster } from '../../src/digest/slack-poster.js';
+import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
+import { createLogger } from '../../src/log.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SlackStandIn } from '../helpers/slack-stand-in.js';
+
+const { articles } = await loadKnowledge('test/fixtures/articles');
+const ZONE = 'Europe/Kyiv';
+// 10:00 in Kyiv on 27 November 2026.
+const NOON = new Date('2026-11-27T08:00:00Z');
+
+let slack: SlackStandIn;
+let dir: string;
+let store: SqliteStore;
+let clock: Date;
+let waits: number[];
+let logs: string[];
+
+function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 15_000): DeliveryDeps {
+  const client = new webApi.WebClient('xoxb-test-token-digest', {
+    ...digestClientOptions(slack.apiUrl),
+    timeout,
+  });
+  return {
+    store,
+    poster: new SlackDigestPoster(client, { sleep: async (ms) => void waits.push(ms) }),
+    articles: () => articles,
+    logger: createLogger({ level: 'info', write: (_l, line) => logs.push(line) }),
+    owner: 'test',
+    now: () => clock,
+    skipUnchanged: false,
+    staleAfterMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** Answers conversations.history with the digests the stand-in accepted, as Slack would. */
+function historyFromPosts(): void {
+  slack.on('conversations.history', (body) => ({
+    body: {
+      ok: true,
+      messages: slack
+        .callsOf('chat.postMessage')
+        .filter((c) => c.body.channel === body.channel && c.body.metadata)
+        .map((c, i) => ({ ts: `1800000000.00000${i}`, metadata: c.body.metadata })),
+    },
+  }));
+}
+
+const posts = (channel?: string) =>
+  slack.callsOf('chat.postMessage').filter((c) => channel === undefined || c.body.channel === channel);
+
+beforeEach(async () => {
+  slack = new SlackStandIn();
+  await slack.start();
+  dir = await mkdtemp(path.join(tmpdir(), 'ceasefire-deliver-'));
+  clock = NOON;
+  store = SqliteStore.open(dir, { now: () => clock.getTime() });
+  waits = [];
+  logs = [];
+});
+
+afterEach(async () => {
+  await store.close();
+  await slack.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('deliverDigest', () => {
+  it('posts the day’s digest once, tagged with its date, and records it', async () => {
+    const first = await deliverDigest(deps(), 'C1', ZONE);
+    expect(first).toMatchObject({ channelId: 'C1', date: '2026-11-27', status: 'posted' });
+    const [post] = posts();
+    expect(post?.body.metadata).toEqual({
+      event_type: DIGEST_EVENT_TYPE,
+      event_payload: { date: '2026-11-27' },
+    });
+    expect(JSON.stringify(post?.body.blocks)).toContain('Grain corridor talks resume in Geneva');
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'already',
+      messageTs: first.messageTs,
+    });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('waits out a 429 for as long as Retry-After says, then posts once', async () => {
+    let limited = false;
+    slack.on('chat.postMessage', (body) => {
+      if (!limited) {
+        limited = true;
+        return { status: 429, headers: { 'retry-after': '7' }, body: { ok: false, error: 'ratelimited' } };
+      }
+      return { body: { ok: true, channel: body.channel, ts: '1800000000.000200' } };
+    });
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'posted',
+      messageTs: '1800000000.000200',
+    });
+    expect(waits).toEqual([7000]);
+  });
+
+  it.each(['channel_not_found', 'not_in_channel', 'is_archived'])(
+    'reports %s with the channel, marks the subscription, and still serves other channels',
+    async (error) => {
+      await store.saveDigestSubscription({
+        channelId: 'CBAD',
+        time: '09:00',
+        timeZone: ZONE,
+        source: 'env',
+        subscribedBy: null,
+      });
+      slack.on('chat.postMessage', (body) =>
+        body.channel === 'CBAD'
+          ? { body: { ok: false, error } }
+          : { body: { ok: true, channel: body.channel, ts: '1800000000.000300' } },
+      );
+      expect(await deliverDigest(deps(), 'CBAD', ZONE)).toMatchObject({ status: 'failed', error });
+      expect(await deliverDigest(deps(), 'CGOOD', ZONE)).toMatchObject({ status: 'posted' });
+      expect((await store.digestSubscriptions())[0]).toMatchObject({ status: 'failing', lastError: error });
+      expect(logs.some((l) => l.includes('CBAD') && l.includes(error))).toBe(true);
+      // Refused, so it was not posted: a later attempt the same day may try again.
+      expect(await store.digestEntry('CBAD', '2026-11-27')).toMatchObject({ state: 'failed', error });
+    },
+  );
+
+  it('never posts twice when a post timed out but Slack had accepted it', async () => {
+    historyFromPosts();
+    slack.on('chat.postMessage', (body) => ({
+      delayMs: 400,
+      body: { ok: true, channel: body.channel, ts: '1800000000.000400' },
+    }));
+    const timedOut = await deliverDigest(deps({}, 100), 'C1', ZONE);
+    expect(timedOut).toMatchObject({ status: 'failed', error: 'network_error' });
+    expect(await store.digestEntry('C1', '2026-11-27')).toMatchObject({ state: 'uncertain' });
+    // The retry finds the accepted post in the channel's history and records it instead of posting.
+    const retried = await deliverDigest(deps(), 'C1', ZONE);
+    expect(retried).toMatchObject({ status: 'recovered', messageTs: '1800000000.000000' });
+    expect(posts()).toHaveLength(1);
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'already' });
+  });
+
+  it('posts after a timeout when Slack had not posted, and after a 5xx', async () => {
+    slack.on('conversations.history', { body: { ok: true, messages: [] } });
+    slack.on('chat.postMessage', { status: 503, body: { ok: false } });
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'failed', error: 'http_503' });
+    slack.on('chat.postMessage', (body) => ({
+      body: { ok: true, channel: body.channel, ts: '1800000000.000500' },
+    }));
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'posted' });
+    expect(slack.callsOf('conversations.history')).toHaveLength(1);
+  });
+
+  it('recovers from a process that died between claim and post: checks, then posts once', async () => {
+    await store.claimDigest('C1', '2026-11-27', 'process-that-died', 60_000);
+    slack.on('conversations.history', { body: { ok: true, messages: [] } });
+    // Within the claim's lease it might still be posting: leave it alone.
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'in-progress' });
+    expect(posts()).toHaveLength(0);
+    clock = new Date(NOON.getTime() + 60_000);
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'posted' });
+    expect(slack.callsOf('conversations.history')).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('recovers from a process that died after Slack accepted its post: records it, posts nothing', async () => {
+    historyFromPosts();
+    const died = deps();
+    await store.claimDigest('C1', '2026-11-27', 'process-that-died', 60_000);
+    // What the dead process sent before dying:
+    await died.poster.post('C1', { text: 'digest', blocks: [] }, '2026-11-27');
+    clock = new Date(NOON.getTime() + 60_000);
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('skips a day with nothing new when asked to, and posts it when forced', async () => {
+    await deliverDigest(deps(), 'C1', ZONE);
+    clock = new Date(NOON.getTime() + 86_400_000);
+    expect(await deliverDigest(deps({ skipUnchanged: true }), 'C1', ZONE)).toMatchObject({
+      status: 'skipped',
+      date: '2026-11-28',
+    });
+    expect(posts()).toHaveLength(1);
+    expect(await deliverDigest(deps({ skipUnchanged: true }), 'C1', ZONE, true)).toMatchObject({
+      status: 'posted',
+    });
+    expect(posts()).toHaveLength(2);
+  });
+
+  it('tells each day’s digest what is new since the channel’s previous one', async () => {
+    await deliverDigest(deps(), 'C1', ZONE);
+    clock = new Date(NOON.getTime() + 86_400_000);
+    await deliverDigest(deps(), 'C1', ZONE);
+    const [first, second] = posts().map((p) => JSON.stringify(p.body.blocks));
+    expect(first).toContain('Articles I answer from');
+    expect(second).toContain('No new articles since the last digest.');
+  });
+
+  it('fails cleanly on invalid_auth without marking the channel', async () => {
+    slack.on('chat.postMessage', { body: { ok: false, error: 'invalid_auth' } });
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'failed',
+      error: 'invalid_auth',
+    });
+    expect(logs.join('\n')).not.toContain('xoxb-test-token-digest');
+  });
+});

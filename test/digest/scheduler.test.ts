@@ -1,0 +1,172 @@
+/**
+ * The digest schedule on fake timers: each channel at its own local time,
+ * across a daylight-saving change, catch-up after downtime (same local day
+ * only), retries after a failure, and two schedulers sharing a database.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DigestScheduler } from '../../src/digest/scheduler.js';
+import type { DigestPoster } from '../../src/digest/slack-poster.js';
+import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
+import { createLogger } from '../../src/log.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+
+const { articles } = await loadKnowledge('test/fixtures/articles');
+
+/** A poster that records what it posts, and when; `failures` posts fail first. */
+class RecordingPoster implements DigestPoster {
+  readonly posts: { channelId: string; date: string; at: string }[] = [];
+  failures = 0;
+
+  async post(channelId: string, _message: unknown, date: string): Promise<string> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw Object.assign(new Error('internal_error'), {
+        code: 'slack_webapi_platform_error',
+        data: { error: 'internal_error' },
+      });
+    }
+    this.posts.push({ channelId, date, at: new Date().toISOString() });
+    return `${this.posts.length}.000100`;
+  }
+
+  async findPosted(): Promise<string | null> {
+    return null;
+  }
+
+  async notify(): Promise<void> {}
+}
+
+let dir: string;
+let stores: SqliteStore[];
+let schedulers: DigestScheduler[];
+let poster: RecordingPoster;
+
+async function startScheduler(subscriptions: { channelId: string; time: string; timeZone: string }[]) {
+  const store = SqliteStore.open(dir, { now: () => Date.now() });
+  stores.push(store);
+  for (const s of subscriptions)
+    await store.saveDigestSubscription({ ...s, source: 'env', subscribedBy: null });
+  const scheduler = new DigestScheduler({
+    store,
+    poster,
+    articles: () => articles,
+    logger: createLogger({ level: 'error', write: () => {} }),
+    owner: `scheduler-${schedulers.length}`,
+    now: () => new Date(),
+    skipUnchanged: false,
+  });
+  schedulers.push(scheduler);
+  await scheduler.start();
+  await scheduler.settled();
+  return scheduler;
+}
+
+/** Advances fake time and lets every delivery it triggered finish. */
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await Promise.all(schedulers.map((s) => s.settled()));
+}
+
+const HOUR = 3600_000;
+const KYIV = [{ channelId: 'CKYIV', time: '09:00', timeZone: 'Europe/Kyiv' }];
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ceasefire-scheduler-'));
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  stores = [];
+  schedulers = [];
+  poster = new RecordingPoster();
+});
+
+afterEach(async () => {
+  for (const s of schedulers) await s.stop();
+  for (const s of stores) await s.close();
+  vi.useRealTimers();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('DigestScheduler', () => {
+  it('posts at each channel’s local time, once a day', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:00:00Z'));
+    await startScheduler([...KYIV, { channelId: 'CNY', time: '09:00', timeZone: 'America/New_York' }]);
+    expect(poster.posts).toEqual([]);
+    await advance(25 * HOUR);
+    expect(poster.posts.map((p) => [p.channelId, p.date, p.at])).toEqual([
+      ['CKYIV', '2026-11-27', '2026-11-27T07:00:00.000Z'],
+      ['CNY', '2026-11-27', '2026-11-27T14:00:00.000Z'],
+      ['CKYIV', '2026-11-28', '2026-11-28T07:00:00.000Z'],
+    ]);
+  });
+
+  it('follows the clocks across a daylight-saving change', async () => {
+    vi.setSystemTime(new Date('2026-03-28T05:00:00Z'));
+    await startScheduler(KYIV);
+    await advance(48 * HOUR);
+    expect(poster.posts.map((p) => p.at)).toEqual(['2026-03-28T07:00:00.000Z', '2026-03-29T06:00:00.000Z']);
+  });
+
+  it('catches up on start when the time passed while the bot was down, the same local day', async () => {
+    vi.setSystemTime(new Date('2026-11-27T10:00:00Z'));
+    await startScheduler(KYIV);
+    expect(poster.posts.map((p) => p.date)).toEqual(['2026-11-27']);
+  });
+
+  it('does not post again after a restart the same day', async () => {
+    vi.setSystemTime(new Date('2026-11-27T10:00:00Z'));
+    const first = await startScheduler(KYIV);
+    await first.stop();
+    await startScheduler(KYIV);
+    expect(poster.posts).toHaveLength(1);
+  });
+
+  it('never posts a previous day’s digest after midnight', async () => {
+    // 00:30 in Kyiv on the 28th: the 27th's digest was missed and stays missed.
+    vi.setSystemTime(new Date('2026-11-27T22:30:00Z'));
+    await startScheduler(KYIV);
+    expect(poster.posts).toEqual([]);
+    await advance(9 * HOUR);
+    expect(poster.posts.map((p) => [p.date, p.at])).toEqual([['2026-11-28', '2026-11-28T07:00:00.000Z']]);
+  });
+
+  it('retries a failed post later the same day', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
+    poster.failures = 2;
+    await startScheduler(KYIV);
+    await advance(60_000);
+    expect(poster.posts).toEqual([]);
+    // Retries after 1 minute, then 5 minutes.
+    await advance(60_000);
+    expect(poster.posts).toEqual([]);
+    await advance(5 * 60_000);
+    expect(poster.posts.map((p) => p.at)).toEqual(['2026-11-27T07:06:00.000Z']);
+  });
+
+  it('posts once when two schedulers share the database', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:00:00Z'));
+    await startScheduler(KYIV);
+    await startScheduler(KYIV);
+    await advance(3 * HOUR);
+    expect(poster.posts).toHaveLength(1);
+  });
+
+  it('picks up a new subscription and drops a removed one on refresh', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:00:00Z'));
+    const scheduler = await startScheduler(KYIV);
+    const store = stores[0] as SqliteStore;
+    await store.removeDigestSubscription('CKYIV');
+    await store.saveDigestSubscription({
+      channelId: 'CNEW',
+      time: '08:00',
+      timeZone: 'UTC',
+      source: 'command',
+      subscribedBy: 'U1',
+    });
+    await scheduler.refresh();
+    expect(scheduler.nextRun('CKYIV')).toBeNull();
+    await advance(3 * HOUR);
+    expect(poster.posts.map((p) => [p.channelId, p.at])).toEqual([['CNEW', '2026-11-27T08:00:00.000Z']]);
+  });
+});

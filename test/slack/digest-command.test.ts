@@ -1,0 +1,100 @@
+/**
+ * `/ceasefire digest …` through Bolt's real routing: subscribing posts a
+ * notice in the channel (or explains how to invite the bot), bad times and
+ * zones get an example, the status shows a preview, App Home lists the
+ * subscriptions.
+ */
+import { describe, expect, it } from 'vitest';
+import { allText, limitViolations } from '../helpers/block-limits.js';
+import { commandBody, eventBody, send } from '../helpers/signed-request.js';
+import { useTestBot } from '../helpers/test-bot.js';
+
+const t = useTestBot({ env: { DIGEST_CHANNELS: 'C0CONFIG01', DIGEST_TIME: '07:45' } });
+let n = 0;
+
+async function command(text: string, channel = 'C0001') {
+  const id = `digest${++n}`;
+  await send(t.events, commandBody(text, t.bot.slack.responseUrl(id), { channel_id: channel }));
+  const [reply] = await t.bot.slack.waitFor(`respond:${id}`);
+  return reply?.body as { text?: string; blocks?: unknown[] };
+}
+
+describe('/ceasefire digest', () => {
+  it('on HH:MM zone: posts a notice in the channel, subscribes it, and confirms privately', async () => {
+    const reply = await command('digest on 8:30 Europe/Kyiv', 'C0SUB0001');
+    expect(allText(reply)).toContain('Done: this conversation gets the daily digest at 08:30 (Europe/Kyiv).');
+    // (The configured channel may get its own catch-up digest meanwhile: look at this channel only.)
+    const [notice] = t.bot.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === 'C0SUB0001');
+    expect(String(notice?.body.text)).toContain(
+      '<@U0001> subscribed this conversation to the daily ceasefire digest at 08:30',
+    );
+    const subscriptions = await t.bot.running.store.digestSubscriptions();
+    expect(subscriptions).toContainEqual(
+      expect.objectContaining({
+        channelId: 'C0SUB0001',
+        time: '08:30',
+        timeZone: 'Europe/Kyiv',
+        source: 'command',
+        subscribedBy: 'U0001',
+      }),
+    );
+  });
+
+  it('does not subscribe a channel the bot cannot post in, and says how to fix it', async () => {
+    t.bot.slack.on('chat.postMessage', (body) =>
+      body.channel === 'C0NOTIN01'
+        ? { body: { ok: false, error: 'not_in_channel' } }
+        : { body: { ok: true, ts: '1.1' } },
+    );
+    const reply = await command('digest on', 'C0NOTIN01');
+    expect(allText(reply)).toContain('/invite @ceasefire');
+    const subscriptions = await t.bot.running.store.digestSubscriptions();
+    expect(subscriptions.map((s) => s.channelId)).not.toContain('C0NOTIN01');
+  });
+
+  it.each([
+    ['digest on 25:00', '“25:00” is not a time of day'],
+    ['digest on 09:00 Mars/Olympus', '“Mars/Olympus” is neither a time (HH:MM) nor a time zone'],
+  ])('"%s" explains the problem with an example and subscribes nothing', async (text, problem) => {
+    const reply = await command(text, 'C0BADARGS');
+    expect(allText(reply)).toContain(problem);
+    expect(allText(reply)).toContain('/ceasefire digest on 08:30 Europe/Kyiv');
+    expect(
+      t.bot.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === 'C0BADARGS'),
+    ).toHaveLength(0);
+  });
+
+  it('shows the channel’s status and a preview of today’s digest, within limits', async () => {
+    const reply = await command('digest', 'C0SUB0001');
+    const shown = allText(reply);
+    expect(shown).toContain('This conversation gets the daily digest at 08:30 (Europe/Kyiv)');
+    expect(shown).toContain('Preview of today’s digest');
+    expect(shown).toContain('Key facts');
+    expect(limitViolations(reply)).toEqual([]);
+  });
+
+  it('off unsubscribes; a configured channel explains that only the configuration removes it', async () => {
+    expect(allText(await command('digest off', 'C0SUB0001'))).toContain('no longer gets the daily digest');
+    expect(allText(await command('digest off', 'C0SUB0001'))).toContain('nothing to stop');
+    expect(allText(await command('digest off', 'C0CONFIG01'))).toContain('DIGEST_CHANNELS');
+    const subscriptions = await t.bot.running.store.digestSubscriptions();
+    expect(subscriptions.map((s) => [s.channelId, s.time, s.source])).toEqual([
+      ['C0CONFIG01', '07:45', 'env'],
+    ]);
+  });
+
+  it('lists the digest in help', async () => {
+    expect(allText(await command('help'))).toContain('/ceasefire digest [on [HH:MM] [time zone] | off]');
+  });
+
+  it('shows the subscriptions in App Home', async () => {
+    await send(
+      t.events,
+      eventBody({ type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home' }),
+    );
+    const [publish] = await t.bot.slack.waitFor('views.publish');
+    const shown = allText(publish?.body.view);
+    expect(shown).toContain('Daily digest');
+    expect(shown).toContain('<#C0CONFIG01> at 07:45 (UTC)');
+  });
+});
