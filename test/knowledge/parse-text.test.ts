@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { articleFromBytes } from '../../src/knowledge/load-knowledge.js';
 
-const seedText = readFileSync(new URL('../../../shared/seed/istanbul-ceasefire-talks.txt', import.meta.url));
+// The seed article byte for byte as it arrived, before it was written as Markdown.
+const seedText = readFileSync(new URL('../fixtures/seed/istanbul-ceasefire-talks.txt', import.meta.url));
 const seedMarkdown = readFileSync(new URL('../../knowledge/istanbul-ceasefire-talks.md', import.meta.url));
 
 describe('plain-text articles', () => {
