@@ -4,7 +4,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +12,7 @@ import { parseConfig } from '../src/config.js';
 import { SlackCallError, StoreError } from '../src/errors.js';
 import { startBot, startupMessage } from '../src/main.js';
 import { DATABASE_FILE } from '../src/store/sqlite-store.js';
+import { freePort } from './helpers/loopback.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN, startTestBot } from './helpers/test-bot.js';
@@ -56,14 +56,6 @@ async function waitForOutput(child: ReturnType<typeof runMain>, text: string): P
       throw new Error(`no "${text}" in:\n${child.output()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('configuration errors', () => {

@@ -11,7 +11,7 @@
 import type { Logger } from '@slack/bolt';
 import type { Article } from '../knowledge/types.js';
 import { renderDigest } from '../render/blocks-digest.js';
-import { isNotAMember, slackErrorCode } from '../slack/slack-errors.js';
+import { isNotAMember, isUncertain, slackErrorCode } from '../slack/slack-errors.js';
 import type { Store } from '../store/store.js';
 import { buildDigest, isUnchanged } from './build-digest.js';
 import { localDate } from './schedule.js';
@@ -47,11 +47,6 @@ export interface DeliveryDeps {
 
 /** Default: longer than any post takes (the client times out after 15 s), short enough to recover the same day. */
 export const STALE_CLAIM_MS = 5 * 60_000;
-
-/** Whether an error code leaves it unknown if Slack posted the message. */
-export function isUncertain(code: string): boolean {
-  return code === 'network_error' || /^http_5\d\d$/.test(code);
-}
 
 /** Delivers the digest of `channelId`'s current local day in `timeZone` (again, with `force`). */
 export async function deliverDigest(

@@ -51,18 +51,33 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
+/** How long a call to Slack (Web API or response_url) may take before the bot gives up on it. */
+const SLACK_TIMEOUT_MS = 10_000;
+
 /**
- * Client defaults for a bot people wait on: a few quick retries, and a
- * rate-limited call fails at once (the person is told) rather than pausing
- * every call for as long as Slack asks.
+ * Client defaults for a bot people wait on. The client repeats no call by
+ * itself: its retries would repeat a post that timed out or met a 5xx, which
+ * Slack may have carried out, and show the answer twice (the listeners
+ * decide what is safe to try again, see slack-errors.ts). A rate-limited
+ * call fails at once with Slack's `Retry-After`, rather than pausing every
+ * other call for as long as Slack asks.
  */
 function defaultClientOptions(config: Config): webApi.WebClientOptions {
   return {
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: SLACK_TIMEOUT_MS,
   };
+}
+
+/**
+ * `fetch` with a time limit for requests that bring none: Bolt's `respond()`
+ * (a command's or a click's response_url) uses the client's `fetch` without
+ * one, and a response_url that never answers must not hold a request open.
+ */
+function fetchWithin(timeoutMs: number): typeof fetch {
+  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
 }
 
 /** Builds the app for the configured mode. Throws `ConfigError` when the mode's secrets are missing. */
@@ -75,7 +90,11 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       'See "Connect to Slack" in README.md.',
     );
   }
-  const clientOptions = { ...defaultClientOptions(config), ...deps.clientOptions };
+  const options = { ...defaultClientOptions(config), ...deps.clientOptions };
+  const clientOptions = {
+    ...options,
+    fetch: options.fetch ?? fetchWithin(options.timeout || SLACK_TIMEOUT_MS),
+  };
   const inFlight = new InFlight();
   const http =
     mode === 'http' && signingSecret
@@ -113,7 +132,9 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   // Listeners report their own failures; anything else is logged here and never crashes the process.
   app.error(async (error) => {
-    logger.error(`Unhandled error in a listener: ${error.message}`);
+    // Bolt gathers the failures of several listeners of one request into `originals`.
+    const failures = (error as { originals?: Error[] }).originals ?? [error];
+    for (const failure of failures) logger.error(`Unhandled error in a listener: ${failure.message}`);
   });
   app.use(inFlight.middleware);
   const listenerDeps = {

@@ -5,7 +5,10 @@
  * timestamps more than 5 minutes in the future (a replay window Bolt leaves
  * open), answers malformed bodies with 400 instead of letting them reach
  * code that assumes Slack's shapes, serves `GET /healthz`, and stops taking
- * requests when the bot shuts down.
+ * requests when the bot shuts down. Every request is answered at once: a
+ * body of no kind Slack sends gets 400, and one that no listener takes (a
+ * button of an older version, say) an empty 200, where Bolt would hold it
+ * for 3 seconds and then answer 404.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +20,7 @@ import {
   HTTPReceiver,
   type Logger,
   type Receiver,
+  type ReceiverEvent,
   type ReceiverProcessEventErrorHandlerArgs,
 } from '@slack/bolt';
 
@@ -26,6 +30,19 @@ export const EVENTS_PATH = '/slack/events';
 const HEALTH_PATH = '/healthz';
 /** How far a request's timestamp may be from now, either way (Slack's rule). */
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/** `type`s of the interaction payloads Slack posts (events carry `event`, slash commands `command`). */
+const PAYLOAD_TYPES = new Set([
+  'url_verification',
+  'block_actions',
+  'block_suggestion',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_suggestion',
+  'shortcut',
+  'message_action',
+  'view_submission',
+  'view_closed',
+]);
 
 /** Options of the HTTP receiver. */
 export interface HttpReceiverOptions {
@@ -55,7 +72,7 @@ export class SlackHttpReceiver implements Receiver {
 
   /** Called by Bolt's `App` with itself. */
   init(app: App): void {
-    this.bolt.init(app);
+    this.bolt.init(acknowledgingUnhandled(app));
   }
 
   /** Starts listening; resolves once the port is open. */
@@ -110,14 +127,14 @@ export class SlackHttpReceiver implements Receiver {
     if (path !== EVENTS_PATH) return respond(res, path === null ? 400 : 404);
     if (req.method !== 'POST') return respond(res, 405);
     if (this.stopping) return respond(res, 503);
-    const refusal = await this.refusal(req);
-    if (refusal) return respond(res, refusal);
+    const status = await this.screen(req);
+    if (status) return respond(res, status);
     // The body is buffered on `req` now; Bolt reuses it, verifies it again and routes it to the listeners.
     this.bolt.requestListener(req, res);
   }
 
-  /** The status to refuse a request with, or null when Bolt may process it. */
-  private async refusal(req: IncomingMessage): Promise<number | null> {
+  /** The status to answer a request with at once (mostly a refusal), or null when Bolt may process it. */
+  private async screen(req: IncomingMessage): Promise<number | null> {
     const { logger, signingSecret } = this.options;
     let buffered: BufferedIncomingMessage;
     try {
@@ -130,6 +147,12 @@ export class SlackHttpReceiver implements Receiver {
       logger.warn(`Refused a request: ${error instanceof Error ? error.message : String(error)}`);
       return 401;
     }
+    // Checked before the body is read: a request from the future is refused whatever it holds.
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
+      logger.warn('Refused a request whose timestamp is more than 5 minutes in the future');
+      return 401;
+    }
     let body: unknown;
     try {
       body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
@@ -140,14 +163,80 @@ export class SlackHttpReceiver implements Receiver {
     if (!isObject(body)) return 400;
     // Slack's reachability check carries no signature; Bolt answers it.
     if (body.ssl_check === '1') return null;
-    const timestamp = Number(req.headers['x-slack-request-timestamp']);
-    if (timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) {
-      logger.warn('Refused a request whose timestamp is more than 5 minutes in the future');
-      return 401;
+    if (body.type === 'app_rate_limited') {
+      // Slack's notice that it is dropping this workspace's events for the rest of the minute.
+      logger.warn(
+        `Slack is not delivering events (app_rate_limited, minute ${String(body.minute_rate_limited)})`,
+      );
+      return 200;
     }
-    if ('event' in body && !(isObject(body.event) && typeof body.event.type === 'string')) return 400;
+    const problem = shapeProblem(body);
+    if (problem) {
+      logger.warn(`Refused a signed request: ${problem}`);
+      return 400;
+    }
     return null;
   }
+}
+
+/** The events the listeners take, and the fields of each they read as text (as Slack always sends them). */
+const EVENT_TEXT_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['app_mention', ['user', 'channel', 'ts', 'thread_ts', 'text']],
+  ['message', ['user', 'channel', 'channel_type', 'ts', 'thread_ts', 'text']],
+  ['app_home_opened', ['user', 'tab']],
+]);
+
+/**
+ * What makes a body one the listeners cannot take, or null: no kind Slack
+ * sends, or a field Slack always sends as text missing, empty or of another type
+ * (a command without its response_url, an event whose `text` is a number,
+ * a click without its user).
+ */
+function shapeProblem(body: Record<string, unknown>): string | null {
+  const missing = (o: Record<string, unknown>, fields: readonly string[]) =>
+    fields.find((f) => typeof o[f] !== 'string' || o[f] === '');
+  const notText = (o: Record<string, unknown>, fields: readonly string[]) =>
+    fields.find((f) => f in o && typeof o[f] !== 'string');
+  if ('event' in body) {
+    if (!isObject(body.event)) return 'its event is not an object';
+    const field =
+      missing(body.event, ['type']) ??
+      notText(body.event, EVENT_TEXT_FIELDS.get(String(body.event.type)) ?? []);
+    return field ? `event.${field} is missing or not text` : null;
+  }
+  if ('command' in body) {
+    const field = missing(body, ['command', 'user_id', 'response_url']) ?? notText(body, ['text']);
+    return field ? `the command's ${field} is missing or not text` : null;
+  }
+  if (!PAYLOAD_TYPES.has(String(body.type))) return 'it is of no kind Slack sends';
+  if (body.type !== 'url_verification' && !(isObject(body.user) && typeof body.user.id === 'string')) {
+    return 'the interaction has no user';
+  }
+  if ('actions' in body && !(Array.isArray(body.actions) && body.actions.every(isObject))) {
+    return 'its actions are not a list of objects';
+  }
+  return null;
+}
+
+/**
+ * The app as Bolt's receiver sees it, with one difference: a request still
+ * unacknowledged once every listener has run is one no listener takes (an
+ * event type not subscribed to, an unknown button), and is acknowledged
+ * then, with an empty 200. Bolt alone would wait 3 seconds for an ack and
+ * answer 404. The receiver only calls `processEvent`; everything else is
+ * the app itself, through the prototype.
+ */
+function acknowledgingUnhandled(app: App): App {
+  const processEvent = async (event: ReceiverEvent): Promise<void> => {
+    let acked = false;
+    const ack: ReceiverEvent['ack'] = (response) => {
+      acked = true;
+      return event.ack(response);
+    };
+    await app.processEvent({ ...event, ack });
+    if (!acked) await event.ack();
+  };
+  return Object.assign(Object.create(app) as App, { processEvent });
 }
 
 /**

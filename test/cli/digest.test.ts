@@ -122,7 +122,10 @@ describe('npm run digest', () => {
       DATA_DIR: await mkdtemp(path.join(tmpdir(), 'ceasefire-parallel-')),
     };
     const runs = await Promise.all([digest(['--post'], env), digest(['--post'], env)]);
-    expect(runs.map((r) => r.code), runs.map((r) => r.stdout + r.stderr).join('\n')).toEqual([0, 0]);
+    expect(
+      runs.map((r) => r.code),
+      runs.map((r) => r.stdout + r.stderr).join('\n'),
+    ).toEqual([0, 0]);
     expect([postsTo('C0PARALLEL1'), postsTo('C0PARALLEL2')]).toEqual([1, 1]);
     await rm(env.DATA_DIR, { recursive: true, force: true });
   });

@@ -4,9 +4,9 @@
  * `v0:<timestamp>:<body>` under the signing secret).
  */
 import { createHmac } from 'node:crypto';
+import { SIGNING_SECRET, VERIFICATION_TOKEN } from './credentials.js';
 
-/** The signing secret the tests configure. */
-export const SIGNING_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+export { SIGNING_SECRET } from './credentials.js';
 
 /** A request body and its content type. */
 export interface SlackBody {
@@ -60,7 +60,7 @@ export function commandBody(
   overrides: Record<string, string> = {},
 ): SlackBody {
   const fields = {
-    token: 'verification-token',
+    token: VERIFICATION_TOKEN,
     team_id: 'T0001',
     channel_id: 'C0001',
     channel_name: 'general',
@@ -83,7 +83,7 @@ export function eventBody(
 ): SlackBody {
   return {
     body: JSON.stringify({
-      token: 'verification-token',
+      token: VERIFICATION_TOKEN,
       team_id: 'T0001',
       api_app_id: 'A0001',
       type: 'event_callback',
@@ -109,7 +109,7 @@ export function buttonClickBody(
     team: { id: 'T0001', domain: 'example' },
     user: { id: options.user ?? 'U0001', username: 'ann', team_id: 'T0001' },
     api_app_id: 'A0001',
-    token: 'verification-token',
+    token: VERIFICATION_TOKEN,
     container: {
       type: 'message',
       message_ts: '1700000000.000100',

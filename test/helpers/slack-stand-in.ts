@@ -25,6 +25,8 @@ export interface CannedReply {
   body: Record<string, unknown>;
   /** Answer only after this long (to keep a call in flight). */
   delayMs?: number;
+  /** Drop the connection instead of answering (the call is recorded: Slack may have acted on it). */
+  reset?: boolean;
 }
 
 /** The bot user the stand-in's `auth.test` reports. */
@@ -39,6 +41,11 @@ export class SlackStandIn {
   /** Makes `method` answer with `reply` from now on. */
   on(method: string, reply: CannedReply | ((body: Record<string, unknown>) => CannedReply)): void {
     this.replies.set(method, typeof reply === 'function' ? reply : () => reply);
+  }
+
+  /** Makes `method` answer as Slack does when all is well again. */
+  off(method: string): void {
+    this.replies.delete(method);
   }
 
   async start(): Promise<void> {
@@ -63,6 +70,10 @@ export class SlackStandIn {
         });
         setTimeout(() => {
           if (res.destroyed) return;
+          if (reply.reset) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
           res.end(JSON.stringify(reply.body));
         }, reply.delayMs ?? 0);

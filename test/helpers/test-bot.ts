@@ -6,17 +6,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningBot, startBot } from '../../src/main.js';
-import { SIGNING_SECRET } from './signed-request.js';
+import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
+import { untilIdle } from './loopback.js';
 import { SlackStandIn } from './slack-stand-in.js';
 
-/** The bot token the tests configure. */
-export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
-/** The app-level token the Socket Mode tests configure. */
-export const APP_TOKEN = 'xapp-1-A0001-3333-apptokenvalue';
+export { APP_TOKEN, BOT_TOKEN } from './credentials.js';
 
 /** A running bot and what surrounds it. */
 export interface TestBot {
@@ -39,6 +38,8 @@ export interface TestBotOptions {
   env?: Record<string, string>;
   /** Called with the stand-in before the bot starts (e.g. to answer `apps.connections.open`). */
   prepare?: (slack: SlackStandIn) => void | Promise<void>;
+  /** Web API client options over the bot's own defaults (e.g. a shorter `timeout`). */
+  clientOptions?: webApi.WebClientOptions;
 }
 
 /** Starts a Slack stand-in and the bot against it (HTTP mode unless `env` sets an app token). */
@@ -74,7 +75,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       config,
       logger,
       host: '127.0.0.1',
-      clientOptions: { retryConfig: { retries: 0 } },
+      clientOptions: options.clientOptions,
     });
   } catch (error) {
     await slack.stop();
@@ -87,16 +88,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     config,
     logs,
     baseUrl: `http://127.0.0.1:${running.bot.port}`,
-    async settle() {
-      // Two idle readings in a row: a request acknowledged a moment ago may not have reached its listener yet.
-      for (let idle = 0; idle < 2; ) {
-        await new Promise((r) => setTimeout(r, 20));
-        const health = (await (await fetch(`http://127.0.0.1:${running.bot.port}/healthz`)).json()) as {
-          inFlight: number;
-        };
-        idle = health.inFlight === 0 ? idle + 1 : 0;
-      }
-    },
+    settle: () => untilIdle(`http://127.0.0.1:${running.bot.port}`),
     async close() {
       await running.stop();
       await slack.stop();

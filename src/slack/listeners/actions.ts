@@ -12,7 +12,7 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { ANSWER_ACTIONS, type AnswerRef, decodeAnswerRef } from '../../render/blocks-answer.js';
-import { explainFailure, logSlackFailure } from '../slack-errors.js';
+import { afterShortRateLimit, explainFailure, logSlackFailure } from '../slack-errors.js';
 import { answer, type ListenerDeps, orApology, type RequestContext } from '../subcommands.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -36,8 +36,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     // No apology in place of a failed answer here: it would be posted for the whole channel.
     const message = answer(request.ref.question, request.ref.offset, request.context, 'shared');
     try {
-      await args.client.chat.postMessage({ channel, ...message });
+      await afterShortRateLimit(args.logger, 'chat.postMessage', () =>
+        args.client.chat.postMessage({ channel, ...message }),
+      );
     } catch (error) {
+      // Not posted again and the private copy is kept: the reader is told what happened and decides.
       const code = logSlackFailure(args.logger, 'chat.postMessage', error);
       await respondTo(args, {
         response_type: 'ephemeral',
@@ -84,6 +87,11 @@ function requestOf(
   const ref = decodeAnswerRef(action.value);
   if (!ref) {
     logger.warn(`Ignored ${action.action_id}: its value is not an answer reference`);
+    return null;
+  }
+  // Every reply goes to the click's response_url, which only a click in a message brings.
+  if (!body.response_url) {
+    logger.warn(`Ignored ${action.action_id}: it did not come from a message`);
     return null;
   }
   const context: RequestContext = {

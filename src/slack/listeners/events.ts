@@ -8,7 +8,13 @@
  */
 import type { AllMiddlewareArgs, App, Logger } from '@slack/bolt';
 import { plainFromSlack, withoutMention } from '../../render/escape.js';
-import { explainFailure, isNotAMember, logSlackFailure } from '../slack-errors.js';
+import {
+  afterShortRateLimit,
+  explainFailure,
+  isNotAMember,
+  isTokenRefused,
+  logSlackFailure,
+} from '../slack-errors.js';
 import { type ListenerDeps, reply, type Surface } from '../subcommands.js';
 
 /** How long a handled delivery is remembered: far longer than Slack's retries (minutes) take. */
@@ -101,10 +107,14 @@ async function answer(
   };
   const message = await reply(question, context, logger);
   try {
-    await client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...message });
+    await afterShortRateLimit(logger, 'chat.postMessage', () =>
+      client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...message }),
+    );
   } catch (error) {
+    // Never posted again: after a timeout or a 5xx the answer may be there already. The asker is told instead,
+    // except where a private note could not be posted either (not a member, or the token is refused).
     const code = logSlackFailure(logger, 'chat.postMessage', error);
-    if (code === 'ratelimited' || code === 'network_error' || isNotAMember(code)) return;
+    if (isNotAMember(code) || isTokenRefused(code)) return;
     await client.chat
       .postEphemeral({
         channel: incoming.channel,
