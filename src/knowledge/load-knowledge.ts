@@ -30,6 +30,15 @@ export function displayPath(knowledgeDir: string, absolute: string): string {
     .join('/');
 }
 
+/** Whether a path is an existing folder. */
+export async function isFolder(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a path is read as an article (by extension; hidden files never are). */
 export function isArticlePath(file: string): boolean {
   return !path.basename(file).startsWith('.') && path.extname(file).toLowerCase() in ARTICLE_EXTENSIONS;
@@ -71,12 +80,18 @@ export function articleFromBytes(bytes: Uint8Array, file: string): BuildResult {
   return buildArticle(parsed, file, createHash('sha256').update(bytes).digest('hex').slice(0, 16));
 }
 
-/** Every file below `dir`, sorted, skipping hidden entries. Unreadable folders become problems. */
-async function listFiles(dir: string, problems: KnowledgeProblem[], root: string): Promise<string[]> {
+/** Every file below `dir`, sorted, skipping hidden entries. Unreadable folders become problems and are listed in `unreadable`. */
+async function listFiles(
+  dir: string,
+  problems: KnowledgeProblem[],
+  root: string,
+  unreadable: string[],
+): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
+    unreadable.push(dir);
     problems.push({
       file: displayPath(root, dir),
       line: 0,
@@ -89,37 +104,104 @@ async function listFiles(dir: string, problems: KnowledgeProblem[], root: string
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(full, problems, root)));
+    if (entry.isDirectory()) files.push(...(await listFiles(full, problems, root, unreadable)));
     else if (entry.isFile()) files.push(full);
   }
   return files;
 }
 
+/** When a file was last changed, as seen when it was read: a different stamp means read it again. */
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+}
+
+/** One article file read: the article (null when it cannot be served), its problems, and its stamp. */
+export interface LoadedFile {
+  article: Article | null;
+  problems: KnowledgeProblem[];
+  /** Absent when the file could not be read. */
+  stamp?: FileStamp;
+  /** The error code when the file could not be read (ENOENT: it is gone). */
+  readError?: string;
+}
+
 /** Reads and builds one article file; read failures become problems. */
-export async function loadArticleFile(
-  knowledgeDir: string,
-  absolute: string,
-): Promise<{ article: Article | null; problems: KnowledgeProblem[] }> {
+export async function loadArticleFile(knowledgeDir: string, absolute: string): Promise<LoadedFile> {
   const file = displayPath(knowledgeDir, absolute);
   let bytes: Buffer;
+  let stamp: FileStamp;
   try {
     // Checked before reading, so a huge file is never held in memory.
-    const { size } = await stat(absolute);
+    const { size, mtimeMs } = await stat(absolute);
+    stamp = { size, mtimeMs };
     if (size > MAX_ARTICLE_BYTES) {
-      return { article: null, problems: [{ file, line: 1, message: tooLarge(size), severity: 'error' }] };
+      return {
+        article: null,
+        stamp,
+        problems: [{ file, line: 1, message: tooLarge(size), severity: 'error' }],
+      };
     }
     bytes = await readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return {
       article: null,
+      readError: code,
       problems: [
         { file, line: 0, message: `file cannot be read (${code}): check its permissions`, severity: 'error' },
       ],
     };
   }
   const result = articleFromBytes(bytes, file);
-  return { article: result.article, problems: result.problems.map((p) => ({ file, ...p })) };
+  return { article: result.article, stamp, problems: result.problems.map((p) => ({ file, ...p })) };
+}
+
+/** Files read at once: enough to keep the disk busy, few enough never to run out of file handles. */
+const READS_IN_FLIGHT = 16;
+
+/** Maps `items` through an async function with at most `limit` calls in flight; results keep their order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
+}
+
+/**
+ * The article files below a knowledge folder (absolute paths, sorted),
+ * problems with what is not an article, and the folders that could not be
+ * read (the folder itself, when it is missing).
+ */
+export async function listKnowledgeFiles(
+  knowledgeDir: string,
+): Promise<{ files: string[]; problems: KnowledgeProblem[]; unreadable: string[] }> {
+  const problems: KnowledgeProblem[] = [];
+  const files: string[] = [];
+  const unreadable: string[] = [];
+  for (const absolute of await listFiles(path.resolve(knowledgeDir), problems, knowledgeDir, unreadable)) {
+    if (isArticlePath(absolute)) {
+      files.push(absolute);
+      continue;
+    }
+    problems.push({
+      file: displayPath(knowledgeDir, absolute),
+      line: 0,
+      message: `not an article (only ${Object.keys(ARTICLE_EXTENSIONS).join(', ')} files are read): rename or move it`,
+      severity: 'warning',
+    });
+  }
+  return { files, problems, unreadable };
 }
 
 /**
@@ -147,23 +229,17 @@ export function dropDuplicates(articles: readonly Article[]): Knowledge {
   return { articles: kept, problems };
 }
 
+/** Reads and builds article files (absolute paths), several at a time; results in the same order. */
+export function loadArticleFiles(knowledgeDir: string, files: readonly string[]): Promise<LoadedFile[]> {
+  return mapLimit(files, READS_IN_FLIGHT, (file) => loadArticleFile(knowledgeDir, file));
+}
+
 /** Loads every article below `knowledgeDir`. Never throws for bad content. */
 export async function loadKnowledge(knowledgeDir: string): Promise<Knowledge> {
-  const root = path.resolve(knowledgeDir);
-  const problems: KnowledgeProblem[] = [];
-  const files = await listFiles(root, problems, knowledgeDir);
+  const { files, problems } = await listKnowledgeFiles(knowledgeDir);
+  const loaded = await loadArticleFiles(knowledgeDir, files);
   const articles: Article[] = [];
-  for (const absolute of files) {
-    if (!isArticlePath(absolute)) {
-      problems.push({
-        file: displayPath(knowledgeDir, absolute),
-        line: 0,
-        message: `not an article (only ${Object.keys(ARTICLE_EXTENSIONS).join(', ')} files are read): rename or move it`,
-        severity: 'warning',
-      });
-      continue;
-    }
-    const result = await loadArticleFile(knowledgeDir, absolute);
+  for (const result of loaded) {
     problems.push(...result.problems);
     if (result.article) articles.push(result.article);
   }

@@ -10,7 +10,7 @@
  */
 import type { Sentence } from '../knowledge/types.js';
 import { ANSWER_FLAGS } from './answer-types.js';
-import { parseQuery, type Query } from './query.js';
+import { type Alternative, parseQuery, type Query, type QueryTerm } from './query.js';
 import type { SentenceIndex } from './sentence-index.js';
 import type { Answer, AnswerRequest, Fact, FactSource } from './types.js';
 
@@ -23,78 +23,279 @@ interface Candidate {
   coverage: number;
 }
 
-/** Scratch arrays reused between queries of one index (queries run one at a time). */
-const scratch = new WeakMap<
-  SentenceIndex,
-  { score: Float64Array; cover: Float64Array; best: Float64Array; bestCover: Float64Array }
->();
+/** Per-sentence accumulators and lists reused between queries of one index (queries run one at a time). */
+class Accumulators {
+  readonly score: Float64Array;
+  readonly cover: Float64Array;
+  /** A term's best match per sentence, over its alternatives. */
+  readonly best: Float64Array;
+  readonly bestCover: Float64Array;
+  /** Sentences with a score, in the order first touched. */
+  readonly touched: Uint32Array;
+  /** Sentences touched by the current term (when it has several alternatives). */
+  readonly termTouched: Uint32Array;
+  /** Postings positions found by a lookup. */
+  readonly found: Uint32Array;
 
-function scratchFor(index: SentenceIndex) {
-  let s = scratch.get(index);
-  if (!s) {
-    const n = index.sentences.length;
-    s = {
-      score: new Float64Array(n),
-      cover: new Float64Array(n),
-      best: new Float64Array(n),
-      bestCover: new Float64Array(n),
-    };
-    scratch.set(index, s);
+  constructor(n: number) {
+    this.score = new Float64Array(n);
+    this.cover = new Float64Array(n);
+    this.best = new Float64Array(n);
+    this.bestCover = new Float64Array(n);
+    this.touched = new Uint32Array(n);
+    this.termTouched = new Uint32Array(n);
+    this.found = new Uint32Array(n);
   }
-  return s;
 }
 
-/** Scores every sentence that matches at least one term; returns the best candidates, best first. */
-function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
-  const {
-    k1,
-    b,
-    commentaryFactor,
-    answerTypeBoost,
-    missingQuantityFactor,
-    candidates: limit,
-  } = index.options;
-  const { score, cover, best, bestCover } = scratchFor(index);
-  const totalWeight = query.terms.reduce((sum, t) => sum + t.weight, 0);
-  const touched: number[] = [];
-  for (const term of query.terms) {
-    const termTouched: number[] = [];
-    for (const alt of term.alternatives) {
-      const idf = index.idf(index.documentFrequency(alt.termId));
-      const end = index.postingStarts[alt.termId + 1] ?? 0;
-      for (let p = index.postingStarts[alt.termId] ?? 0; p < end; p++) {
-        const doc = index.postingDocs[p] as number;
-        const tf = index.postingFreqs[p] as number;
-        const norm = 1 - b + (b * (index.lengths[doc] as number)) / index.averageLength;
-        const value = (alt.weight * idf * (tf * (k1 + 1))) / (tf + k1 * norm);
-        if ((best[doc] as number) === 0 && (bestCover[doc] as number) === 0) termTouched.push(doc);
+const accumulators = new WeakMap<SentenceIndex, Accumulators>();
+
+/** One question being scored against one index. */
+class Scoring {
+  /** How many sentences have a score (the first `count` of `touched`). */
+  count = 0;
+  /** The highest score so far, and the sentence that has it. */
+  maxScore = 0;
+  private leader = 0;
+  private termCount = 0;
+  private readonly acc: Accumulators;
+  private readonly totalWeight: number;
+  private readonly wanted: number;
+
+  constructor(
+    private readonly index: SentenceIndex,
+    private readonly query: Query,
+  ) {
+    let acc = accumulators.get(index);
+    if (!acc) {
+      acc = new Accumulators(index.sentences.length);
+      accumulators.set(index, acc);
+    }
+    this.acc = acc;
+    this.totalWeight = query.terms.reduce((sum, t) => sum + t.weight, 0);
+    this.wanted = query.answerType ? ANSWER_FLAGS[query.answerType] : 0;
+  }
+
+  /** The most an answer type match multiplies a rank by. */
+  get boost(): number {
+    return this.wanted ? 1 + this.index.options.answerTypeBoost : 1;
+  }
+
+  /** The share of the question's weight that `cover` amounts to. */
+  share(cover: number): number {
+    return this.totalWeight > 0 ? Math.min(1, cover / this.totalWeight) : 0;
+  }
+
+  /** The weighted share of the question a sentence matches so far. */
+  coverage(doc: number): number {
+    const coverage = this.share(this.acc.cover[doc] as number);
+    // "How many" is only answered by a sentence with a number in it.
+    if (this.query.answerType === 'quantity' && ((this.index.flags[doc] as number) & this.wanted) === 0)
+      return coverage * this.index.options.missingQuantityFactor;
+    return coverage;
+  }
+
+  /** A sentence's rank from its score and coverage so far: its final rank once every term is read. */
+  rank(doc: number): number {
+    const { commentaryFactor, answerTypeBoost } = this.index.options;
+    let rank = (this.acc.score[doc] as number) * (0.5 + this.coverage(doc));
+    if (this.wanted !== 0 && ((this.index.flags[doc] as number) & this.wanted) !== 0)
+      rank *= 1 + answerTypeBoost;
+    if ((this.index.sentences[doc] as Sentence).kind === 'commentary') rank *= commentaryFactor;
+    return rank;
+  }
+
+  /** A rank the best sentence has at least: that of the sentence with the highest score. */
+  leaderRank(): number {
+    return this.count > 0 ? this.rank(this.leader) : 0;
+  }
+
+  /** Adds one term's matches through one alternative; `positions` lists postings positions, or all from `from` to `to` count. */
+  addAlternative(
+    term: QueryTerm,
+    alt: Alternative,
+    from: number,
+    to: number,
+    positions: Uint32Array | null,
+  ): void {
+    const { k1, b } = this.index.options;
+    const { postingDocs, postingFreqs, lengths, averageLength } = this.index;
+    const { score, cover, best, bestCover, touched, termTouched } = this.acc;
+    const weighted = alt.weight * this.index.idf(this.index.documentFrequency(alt.termId));
+    const single = term.alternatives.length === 1;
+    const coverWeight = term.weight * alt.weight;
+    for (let i = from; i < to; i++) {
+      const p = positions ? (positions[i] as number) : i;
+      const doc = postingDocs[p] as number;
+      const tf = postingFreqs[p] as number;
+      const norm = 1 - b + (b * (lengths[doc] as number)) / averageLength;
+      const value = (weighted * (tf * (k1 + 1))) / (tf + k1 * norm);
+      if (single) {
+        // One alternative: its match is the term's match, added at once.
+        const sum = (score[doc] as number) + value;
+        if ((score[doc] as number) === 0) touched[this.count++] = doc;
+        score[doc] = sum;
+        cover[doc] = (cover[doc] as number) + coverWeight;
+        if (sum > this.maxScore) {
+          this.maxScore = sum;
+          this.leader = doc;
+        }
+      } else {
+        if ((best[doc] as number) === 0 && (bestCover[doc] as number) === 0)
+          termTouched[this.termCount++] = doc;
         if (value > (best[doc] as number)) best[doc] = value;
         if (alt.weight > (bestCover[doc] as number)) bestCover[doc] = alt.weight;
       }
     }
-    for (const doc of termTouched) {
-      if ((score[doc] as number) === 0) touched.push(doc);
-      score[doc] = (score[doc] as number) + (best[doc] as number);
+  }
+
+  /** Adds a term with several alternatives: each sentence counts it once, through its best alternative. */
+  addBest(term: QueryTerm): void {
+    const { score, cover, best, bestCover, touched, termTouched } = this.acc;
+    for (let t = 0; t < this.termCount; t++) {
+      const doc = termTouched[t] as number;
+      const sum = (score[doc] as number) + (best[doc] as number);
+      if ((score[doc] as number) === 0) touched[this.count++] = doc;
+      score[doc] = sum;
       cover[doc] = (cover[doc] as number) + term.weight * (bestCover[doc] as number);
       best[doc] = 0;
       bestCover[doc] = 0;
+      if (sum > this.maxScore) {
+        this.maxScore = sum;
+        this.leader = doc;
+      }
     }
+    this.termCount = 0;
   }
-  const wanted = query.answerType ? ANSWER_FLAGS[query.answerType] : 0;
-  const heap = new TopK<Candidate>(limit, (c) => c.rank);
-  for (const doc of touched) {
-    let coverage = totalWeight > 0 ? Math.min(1, (cover[doc] as number) / totalWeight) : 0;
-    const hasWanted = wanted !== 0 && ((index.flags[doc] as number) & wanted) !== 0;
-    // "How many" is only answered by a sentence with a number in it.
-    if (query.answerType === 'quantity' && !hasWanted) coverage *= missingQuantityFactor;
-    let rank = (score[doc] as number) * (0.5 + coverage);
-    if (hasWanted) rank *= 1 + answerTypeBoost;
-    if ((index.sentences[doc] as Sentence).kind === 'commentary') rank *= commentaryFactor;
-    heap.push({ doc, rank, coverage });
-    score[doc] = 0;
-    cover[doc] = 0;
+
+  /** Reads a term: all its postings, or once closed only those of sentences already scored. */
+  addTerm(term: QueryTerm, closed: boolean): void {
+    const { postingStarts, postingDocs } = this.index;
+    for (const alt of term.alternatives) {
+      const start = postingStarts[alt.termId] as number;
+      const end = postingStarts[alt.termId + 1] as number;
+      if (closed) {
+        const n = lookUp(postingDocs, start, end, this.acc.touched.subarray(0, this.count), this.acc.found);
+        this.addAlternative(term, alt, 0, n, this.acc.found);
+      } else {
+        this.addAlternative(term, alt, start, end, null);
+      }
+    }
+    if (term.alternatives.length > 1) this.addBest(term);
   }
-  return heap.sorted();
+
+  /** Sorts the scored sentences, as lookups need them. */
+  close(): void {
+    this.acc.touched.subarray(0, this.count).sort();
+  }
+
+  /** The best `limit` candidates, best first; clears the accumulators for the next query. */
+  candidates(limit: number): Candidate[] {
+    const { score, cover, touched } = this.acc;
+    const heap = new TopCandidates(limit);
+    // No rank exceeds the score × 1.5 (full coverage) × the answer-type boost.
+    const most = 1.5 * this.boost;
+    for (let t = 0; t < this.count; t++) {
+      const doc = touched[t] as number;
+      if (heap.wants((score[doc] as number) * most)) {
+        const rank = this.rank(doc);
+        if (heap.wants(rank)) heap.push({ doc, rank, coverage: this.coverage(doc) });
+      }
+      score[doc] = 0;
+      cover[doc] = 0;
+    }
+    this.count = 0;
+    return heap.sorted();
+  }
+}
+
+/** For each term, from it to the last: the most those terms can add to a sentence's score and coverage. */
+function reachFrom(index: SentenceIndex, terms: readonly QueryTerm[]): { score: number; cover: number }[] {
+  const reach = terms.map((term) => ({
+    score: Math.max(
+      0,
+      ...term.alternatives.map(
+        (a) => a.weight * index.idf(index.documentFrequency(a.termId)) * (index.maxImpact[a.termId] ?? 0),
+      ),
+    ),
+    cover: term.weight * Math.max(0, ...term.alternatives.map((a) => a.weight)),
+  }));
+  for (let i = reach.length - 2; i >= 0; i--) {
+    const here = reach[i] as { score: number; cover: number };
+    const after = reach[i + 1] as { score: number; cover: number };
+    here.score += after.score;
+    here.cover += after.cover;
+  }
+  return reach;
+}
+
+function postingCount(index: SentenceIndex, term: QueryTerm): number {
+  return term.alternatives.reduce((n, a) => n + index.documentFrequency(a.termId), 0);
+}
+
+/**
+ * Scores every sentence that can be among the answers; returns the best
+ * candidates, best first.
+ *
+ * Terms are read rarest first. Once the terms left could not lift a sentence
+ * not yet touched to the share of the best rank that answers keep
+ * (`minRelativeScore`), no new sentence can become an answer: the terms left
+ * are then looked up only for the sentences already found, by galloping
+ * search in their postings, instead of being read in full. The answers are
+ * the same as when reading everything.
+ */
+function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
+  const { minRelativeScore, candidates: limit } = index.options;
+  const scoring = new Scoring(index, query);
+  const terms = [...query.terms].sort((x, y) => postingCount(index, x) - postingCount(index, y));
+  const reach = reachFrom(index, terms);
+  let closed = false;
+  terms.forEach((term, i) => {
+    const left = reach[i] as { score: number; cover: number };
+    // Slightly rounded up, so rounding can never prune a sentence that could have made it.
+    const ceiling = left.score * (0.5 + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
+    if (!closed && i > 0 && ceiling < scoring.leaderRank() * minRelativeScore) {
+      closed = true;
+      scoring.close();
+    }
+    scoring.addTerm(term, closed);
+  });
+  return scoring.candidates(limit);
+}
+
+/**
+ * Writes to `found` the position of each of `docs` (ascending) present in
+ * `postings[start..end)` and returns how many. Galloping: each step doubles
+ * until it passes the document, then halves back, so the cost grows with the
+ * log of the gaps.
+ */
+function lookUp(
+  postings: Uint32Array,
+  start: number,
+  end: number,
+  docs: Uint32Array,
+  found: Uint32Array,
+): number {
+  let n = 0;
+  let p = start;
+  for (const doc of docs) {
+    let step = 1;
+    let hi = p;
+    while (hi < end && (postings[hi] as number) < doc) {
+      p = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    hi = Math.min(hi, end);
+    while (p < hi) {
+      const mid = (p + hi) >>> 1;
+      if ((postings[mid] as number) < doc) p = mid + 1;
+      else hi = mid;
+    }
+    if (p >= end) break;
+    if (postings[p] === doc) found[n++] = p;
+  }
+  return n;
 }
 
 /** Share of the smaller set's distinct terms that the larger one also has. */
@@ -163,51 +364,58 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
   return { question, facts, hasMore: groups.length > offset + limit };
 }
 
-/** Keeps the k items with the highest key. */
-class TopK<T> {
-  private readonly items: T[] = [];
+/** Whether candidate `a` ranks ahead of `b`; equal ranks go in knowledge order, so ties never depend on reading order. */
+function ahead(a: Candidate, b: Candidate): boolean {
+  return a.rank > b.rank || (a.rank === b.rank && a.doc < b.doc);
+}
 
-  constructor(
-    private readonly k: number,
-    private readonly key: (item: T) => number,
-  ) {}
+/** Keeps the k best candidates (a heap with the weakest kept candidate on top). */
+class TopCandidates {
+  private readonly items: Candidate[] = [];
 
-  push(item: T): void {
-    const { items, key } = this;
+  constructor(private readonly k: number) {}
+
+  push(item: Candidate): void {
+    const { items } = this;
     if (items.length < this.k) {
       items.push(item);
       this.up(items.length - 1);
-    } else if (key(item) > key(items[0] as T)) {
+    } else if (ahead(item, items[0] as Candidate)) {
       items[0] = item;
       this.down(0);
     }
   }
 
-  /** The kept items, highest key first. */
-  sorted(): T[] {
-    return [...this.items].sort((a, b) => this.key(b) - this.key(a));
+  /** Whether a candidate of this rank could be kept; saves building the ones that cannot. */
+  wants(rank: number): boolean {
+    return this.items.length < this.k || rank >= (this.items[0] as Candidate).rank;
+  }
+
+  /** The kept candidates, best first. */
+  sorted(): Candidate[] {
+    return [...this.items].sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
   }
 
   private up(i: number): void {
-    const { items, key } = this;
+    const { items } = this;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (key(items[parent] as T) <= key(items[i] as T)) break;
-      [items[parent], items[i]] = [items[i] as T, items[parent] as T];
+      if (!ahead(items[parent] as Candidate, items[i] as Candidate)) break;
+      [items[parent], items[i]] = [items[i] as Candidate, items[parent] as Candidate];
       i = parent;
     }
   }
 
   private down(i: number): void {
-    const { items, key } = this;
+    const { items } = this;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < items.length && key(items[l] as T) < key(items[m] as T)) m = l;
-      if (r < items.length && key(items[r] as T) < key(items[m] as T)) m = r;
+      if (l < items.length && ahead(items[m] as Candidate, items[l] as Candidate)) m = l;
+      if (r < items.length && ahead(items[m] as Candidate, items[r] as Candidate)) m = r;
       if (m === i) return;
-      [items[m], items[i]] = [items[i] as T, items[m] as T];
+      [items[m], items[i]] = [items[i] as Candidate, items[m] as Candidate];
       i = m;
     }
   }

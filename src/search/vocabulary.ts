@@ -1,22 +1,19 @@
 /**
- * The distinct words of the knowledge, for correcting the words of a
- * question. fuse.js finds spelling neighbours (Istambul → istanbul,
- * Rubbio → rubio); a Damerau–Levenshtein check then keeps only true
- * near-misses, since fuse also matches a short word inside a longer one.
+ * The words of the knowledge, for correcting the words of a question
+ * (Istambul → istanbul, Rubbio → rubio) and finding word families.
  *
- * Searching the vocabulary instead of every sentence keeps the cost of a
- * typo independent of how many sentences there are: the vocabulary of news
- * text grows far slower than the text itself.
+ * A `Lexicon` holds every word ever indexed with its stem, and the lookups
+ * over them; it only grows, so successive indexes (hot reload) share it and
+ * bring it up to date with the few words an edit adds. A `Vocabulary` is one
+ * index's view of it: which words occur there, and how.
+ *
+ * Correction finds every known word within a small Damerau (optimal string
+ * alignment) distance of the misspelt one. A bigram index narrows the words
+ * to check: one edit changes at most three of a word's letter pairs, so a
+ * word within k edits shares all but 3k of the misspelling's pairs. Only
+ * words that pass this count are measured, so the cost of a typo follows the
+ * number of words that look alike, not the size of the vocabulary.
  */
-import Fuse from 'fuse.js';
-
-/** How a word appears in the knowledge. */
-interface WordInfo {
-  stem: string;
-  /** Occurrences written capitalised after the first word of a sentence: a name. */
-  named: number;
-  lower: number;
-}
 
 /** A known word close to a misspelt one. */
 export interface Correction {
@@ -28,54 +25,208 @@ export interface Correction {
 
 const CACHE_LIMIT = 10_000;
 
-/** Distinct words and stems of the indexed sentences, with spelling correction. */
-export class Vocabulary {
-  private readonly words = new Map<string, WordInfo>();
-  private readonly byLength = new Map<number, string[]>();
-  private readonly fuses = new Map<number, Fuse<string>>();
-  private readonly corrections = new Map<string, Correction[]>();
-  private sortedStems: string[] | null = null;
-  private readonly stems = new Set<string>();
+/** Only letter words of three letters or more are offered as corrections: shorter ones have too many neighbours. */
+const CORRECTABLE = /^\p{L}{3,}$/u;
 
-  /** @param fuzzyThreshold fuse.js threshold: how loose a neighbour fuse may propose. */
-  constructor(private readonly fuzzyThreshold: number) {}
+/** Words handled between two pauses when the lexicon catches up in slices. */
+const WORDS_PER_STEP = 4096;
+
+/** The distinct letter pairs of a word, with `^` and `$` marking its ends. */
+function bigrams(word: string): Set<string> {
+  const padded = `^${word}$`;
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < padded.length; i++) out.add(padded.slice(i, i + 2));
+  return out;
+}
+
+/** Strings numbered in order of first sight. Ids never change, so cached analyses stay valid. */
+export class Dictionary {
+  private readonly ids = new Map<string, number>();
+  /** The strings, by id. */
+  readonly values: string[] = [];
+
+  /** The id of a string, allocating one for a new string. */
+  idOf(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+
+  /** The id of a known string. */
+  get(value: string): number | undefined {
+    return this.ids.get(value);
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}
+
+/** Every word seen, with its stem; the spelling and family lookups over them. Grows, never shrinks. */
+export class Lexicon {
+  private readonly dictionary = new Dictionary();
+  /** Per word id: its stem. */
+  readonly stems: string[] = [];
+  // Correctable word ids by letter pair and word length (`pair:length`), and how many words are in it so far.
+  private readonly pairs = new Map<string, number[]>();
+  private paired = 0;
+  // Per word: pairs shared with the current misspelling (zeroed after each).
+  private shared = new Uint16Array(0);
+  // Every distinct stem, sorted, for families; and how many words' stems are in it so far.
+  private sortedStems: string[] = [];
+  private readonly stemSet = new Set<string>();
+  private stemmed = 0;
+
+  /** The id of a word, adding it (with its stem) when new. */
+  idOf(word: string, stem: string): number {
+    const id = this.dictionary.idOf(word);
+    if (id === this.stems.length) this.stems.push(stem);
+    return id;
+  }
+
+  /** The id of a known word. */
+  get(word: string): number | undefined {
+    return this.dictionary.get(word);
+  }
+
+  /** Words by id. */
+  get words(): readonly string[] {
+    return this.dictionary.values;
+  }
+
+  get size(): number {
+    return this.dictionary.size;
+  }
+
+  /** Brings the lookups up to date with the words added since, pausing between slices. */
+  *catchUp(): Generator<void> {
+    for (; this.paired < this.words.length; this.paired++) {
+      const word = this.words[this.paired] as string;
+      if (CORRECTABLE.test(word)) {
+        for (const pair of bigrams(word)) {
+          const key = `${pair}:${word.length}`;
+          let row = this.pairs.get(key);
+          if (!row) {
+            row = [];
+            this.pairs.set(key, row);
+          }
+          row.push(this.paired);
+        }
+      }
+      if (this.paired % WORDS_PER_STEP === 0) yield;
+    }
+    const fresh: string[] = [];
+    for (; this.stemmed < this.stems.length; this.stemmed++) {
+      const stem = this.stems[this.stemmed] as string;
+      if (!this.stemSet.has(stem)) {
+        this.stemSet.add(stem);
+        fresh.push(stem);
+      }
+    }
+    if (fresh.length) this.sortedStems = mergeSorted(this.sortedStems, fresh.sort());
+  }
+
+  /** Ids of the words within `max` edits of `word` that `keep` accepts, in id order, with their distance. */
+  near(word: string, max: number, keep: (id: number) => boolean): { id: number; edits: number }[] {
+    runToEnd(this.catchUp());
+    if (this.shared.length < this.words.length) this.shared = new Uint16Array(this.words.length * 2);
+    const query = bigrams(word);
+    const needed = query.size - 3 * max;
+    const passed: number[] = [];
+    const seen: number[] = [];
+    // Only words of a length within reach are counted.
+    for (let length = Math.max(3, word.length - max); length <= word.length + max; length++) {
+      for (const pair of query) {
+        for (const id of this.pairs.get(`${pair}:${length}`) ?? []) {
+          const count = (this.shared[id] as number) + 1;
+          if (count === 1) seen.push(id);
+          this.shared[id] = count;
+          if (count === needed) passed.push(id);
+        }
+      }
+    }
+    for (const id of seen) this.shared[id] = 0;
+    // With too few pairs to require any, every word is a candidate.
+    const candidates = needed > 0 ? passed.sort((a, b) => a - b) : this.words.map((_, id) => id);
+    const out: { id: number; edits: number }[] = [];
+    for (const id of candidates) {
+      const known = this.words[id] as string;
+      if (Math.abs(known.length - word.length) > max || !keep(id) || !CORRECTABLE.test(known)) continue;
+      const edits = editDistance(word, known, max);
+      if (edits <= max) out.push({ id, edits });
+    }
+    return out;
+  }
+
+  /**
+   * Stems of the same word family: stems that extend this one by a few
+   * letters, or that it extends (russia ↔ russian, optim ↔ optimist). Stems
+   * of every word ever seen: the caller keeps those its index has.
+   */
+  family(stem: string): string[] {
+    if (stem.length < 5 || !/^\p{L}+$/u.test(stem)) return [];
+    runToEnd(this.catchUp());
+    const sorted = this.sortedStems;
+    const out: string[] = [];
+    for (let i = lowerBound(sorted, stem); i < sorted.length; i++) {
+      const other = sorted[i] as string;
+      if (!other.startsWith(stem)) break;
+      if (other !== stem && other.length - stem.length <= 3) out.push(other);
+    }
+    for (let len = Math.max(5, stem.length - 3); len < stem.length; len++) {
+      const prefix = stem.slice(0, len);
+      if (this.stemSet.has(prefix)) out.push(prefix);
+    }
+    return out;
+  }
+}
+
+/**
+ * One index's words: which of the lexicon's words occur in it, and how
+ * often written as a name or not, with spelling correction and families.
+ */
+export class Vocabulary {
+  private readonly corrections = new Map<string, Correction[]>();
+
+  /**
+   * @param fuzzyThreshold the largest share of a word's letters that a correction may change.
+   * @param named per word id: occurrences written capitalised inside a sentence (a name).
+   * @param lower per word id: the other occurrences.
+   */
+  constructor(
+    private readonly fuzzyThreshold: number,
+    readonly lexicon = new Lexicon(),
+    private named: Uint32Array = new Uint32Array(0),
+    private lower: Uint32Array = new Uint32Array(0),
+  ) {}
 
   /** Records occurrences of a word: `named` written capitalised inside a sentence, `lower` otherwise. */
   add(word: string, stem: string, named: number, lower: number): void {
-    let info = this.words.get(word);
-    if (!info) {
-      info = { stem, named: 0, lower: 0 };
-      this.words.set(word, info);
-      this.stems.add(stem);
-      if (word.length >= 3 && /^\p{L}+$/u.test(word)) {
-        const bucket = this.byLength.get(word.length) ?? [];
-        bucket.push(word);
-        this.byLength.set(word.length, bucket);
-      }
+    const id = this.lexicon.idOf(word, stem);
+    if (id >= this.named.length) {
+      const size = Math.max(16, this.lexicon.size * 2);
+      this.named = grown(this.named, size);
+      this.lower = grown(this.lower, size);
     }
-    info.named += named;
-    info.lower += lower;
+    this.named[id] = (this.named[id] as number) + named;
+    this.lower[id] = (this.lower[id] as number) + lower;
+    this.corrections.clear();
   }
 
-  /** Number of distinct words. */
-  get size(): number {
-    return this.words.size;
-  }
-
-  /** Whether a word occurs exactly. */
+  /** Whether a word occurs. */
   has(word: string): boolean {
-    return this.words.has(word);
-  }
-
-  /** Whether a stem occurs. */
-  hasStem(stem: string): boolean {
-    return this.stems.has(stem);
+    const id = this.lexicon.get(word);
+    return id !== undefined && this.frequency(id) > 0;
   }
 
   /** Whether a word is mostly written as a name. */
   isName(word: string): boolean {
-    const info = this.words.get(word);
-    return info !== undefined && info.named > info.lower;
+    const id = this.lexicon.get(word);
+    return id !== undefined && this.isNameId(id);
   }
 
   /**
@@ -88,75 +239,64 @@ export class Vocabulary {
     const cached = this.corrections.get(key);
     if (cached) return cached;
     // Two edits only in long words: in short ones, two edits reach too many unrelated words.
-    const maxEdits = word.length >= 8 ? 2 : 1;
-    const found: Correction[] = [];
-    for (let len = word.length - maxEdits; len <= word.length + maxEdits; len++) {
-      const fuse = this.fuseFor(len);
-      if (!fuse) continue;
-      for (const hit of fuse.search(word, { limit: 8 })) {
-        const edits = editDistance(word, hit.item, maxEdits);
-        if (edits > maxEdits || edits === 0) continue;
-        if (asName && !this.isName(hit.item)) continue;
-        const info = this.words.get(hit.item);
-        if (info)
-          found.push({
-            word: hit.item,
-            stem: info.stem,
-            similarity: 1 - edits / Math.max(word.length, hit.item.length),
-          });
-      }
-    }
-    found.sort((a, b) => b.similarity - a.similarity || this.frequency(b.word) - this.frequency(a.word));
-    const result = found.slice(0, 3);
+    const maxEdits = Math.min(word.length >= 8 ? 2 : 1, Math.floor(word.length * this.fuzzyThreshold));
+    const keep = (id: number) => this.frequency(id) > 0 && (!asName || this.isNameId(id));
+    const found = this.lexicon
+      .near(word, maxEdits, keep)
+      .filter((c) => c.edits > 0)
+      .map(({ id, edits }) => {
+        const known = this.lexicon.words[id] as string;
+        const similarity = 1 - edits / Math.max(word.length, known.length);
+        return { id, correction: { word: known, stem: this.lexicon.stems[id] as string, similarity } };
+      });
+    found.sort(
+      (a, b) =>
+        b.correction.similarity - a.correction.similarity || this.frequency(b.id) - this.frequency(a.id),
+    );
+    const result = found.slice(0, 3).map((c) => c.correction);
     if (this.corrections.size >= CACHE_LIMIT) this.corrections.clear();
     this.corrections.set(key, result);
     return result;
   }
 
-  /**
-   * Stems of the same word family: stems that extend this one by a few
-   * letters, or that it extends (russia ↔ russian, optim ↔ optimist).
-   */
+  /** Stems of the same word family (see `Lexicon.family`). */
   family(stem: string): string[] {
-    if (stem.length < 5 || !/^\p{L}+$/u.test(stem)) return [];
-    const sorted = this.sortedStemList();
-    const out: string[] = [];
-    for (let i = lowerBound(sorted, stem); i < sorted.length; i++) {
-      const other = sorted[i] as string;
-      if (!other.startsWith(stem)) break;
-      if (other !== stem && other.length - stem.length <= 3) out.push(other);
-    }
-    for (let len = Math.max(5, stem.length - 3); len < stem.length; len++) {
-      const prefix = stem.slice(0, len);
-      if (this.stems.has(prefix)) out.push(prefix);
-    }
-    return out;
+    return this.lexicon.family(stem);
   }
 
-  private frequency(word: string): number {
-    const info = this.words.get(word);
-    return info ? info.named + info.lower : 0;
+  private frequency(id: number): number {
+    return (this.named[id] ?? 0) + (this.lower[id] ?? 0);
   }
 
-  private fuseFor(length: number): Fuse<string> | undefined {
-    let fuse = this.fuses.get(length);
-    const bucket = this.byLength.get(length);
-    if (!fuse && bucket) {
-      // Built on first use: most word lengths are never needed for correction.
-      fuse = new Fuse(bucket, {
-        includeScore: true,
-        ignoreLocation: true,
-        threshold: this.fuzzyThreshold,
-        isCaseSensitive: true,
-      });
-      this.fuses.set(length, fuse);
-    }
-    return fuse;
+  private isNameId(id: number): boolean {
+    return (this.named[id] ?? 0) > (this.lower[id] ?? 0);
   }
+}
 
-  private sortedStemList(): string[] {
-    this.sortedStems ??= [...this.stems].sort();
-    return this.sortedStems;
+function grown(array: Uint32Array, size: number): Uint32Array {
+  const bigger = new Uint32Array(size);
+  bigger.set(array);
+  return bigger;
+}
+
+/** Merges two sorted lists into one sorted list. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length)
+    out[k++] = (a[i] as string) <= (b[j] as string) ? (a[i++] as string) : (b[j++] as string);
+  while (i < a.length) out[k++] = a[i++] as string;
+  while (j < b.length) out[k++] = b[j++] as string;
+  return out;
+}
+
+/** Runs a sliced job through at once. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
   }
 }
 
@@ -171,26 +311,34 @@ function lowerBound(sorted: readonly string[], value: string): number {
   return lo;
 }
 
+// Three rows of the distance table, reused: the one before the previous is needed for swaps.
+let rows: Int32Array[] = [];
+
 /** Optimal string alignment distance (edits with adjacent swaps), stopping early above `max`. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i]);
-  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  if ((rows[0]?.length ?? 0) <= b.length) rows = [0, 1, 2].map(() => new Int32Array(b.length * 2 + 2));
+  let [before, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let rowMin = Number.POSITIVE_INFINITY;
-    const row = rows[i] as number[];
-    const prev = rows[i - 1] as number[];
+    row[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (
+        i > 1 &&
+        j > 1 &&
+        a.charCodeAt(i - 1) === b.charCodeAt(j - 2) &&
+        a.charCodeAt(i - 2) === b.charCodeAt(j - 1)
+      ) {
+        d = Math.min(d, (before[j - 2] as number) + 1);
       }
       row[j] = d;
-      rowMin = Math.min(rowMin, d);
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
+    [before, prev, row] = [prev, row, before];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return prev[b.length] as number;
 }
