@@ -100,9 +100,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       ? `Listening for Slack requests on port ${bot.port} at ${EVENTS_PATH} (HTTP mode)`
       : 'Connected to Slack (Socket Mode)',
   );
+  // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
+  // A knowledge base handed in (tests) is the caller's to manage.
+  const watcher = options.knowledge ? null : knowledge.watch({ logger });
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await Promise.all([scheduler.stop(), bot.stop()]);
+    await Promise.all([watcher?.close(), scheduler.stop(), bot.stop()]);
     await store.close();
   };
   return {

@@ -3,7 +3,7 @@
  * process), and `startBot` with parts that fail.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -183,6 +183,42 @@ describe('startBot failures', () => {
       expect(startupMessage(error)).toContain(`PORT ${port}`);
     } finally {
       await first.close();
+    }
+  });
+});
+
+describe('the running bot and its knowledge folder', () => {
+  it('answers from an article added while it runs, without a restart', async () => {
+    const knowledge = path.join(dir, 'knowledge');
+    await mkdir(knowledge);
+    await writeFile(
+      path.join(knowledge, 'port.md'),
+      '---\ntitle: Port report\n---\nShips returned to the harbour.\n',
+    );
+    const bot = await startTestBot({ knowledgeDir: knowledge });
+    try {
+      const ask = async (id: string) => {
+        await send(
+          `${bot.baseUrl}/slack/events`,
+          commandBody('Who chairs the grain commission?', bot.slack.responseUrl(id)),
+        );
+        const [reply] = await bot.slack.waitFor(`respond:${id}`);
+        return JSON.stringify(reply?.body);
+      };
+      expect(await ask('before')).toContain('I found nothing in the articles about that.');
+      await writeFile(
+        path.join(knowledge, 'grain.md'),
+        '---\ntitle: Grain commission\n---\nThe grain commission is chaired by Olena Marchenko.\n',
+      );
+      // Within the 2 seconds a change may take to show.
+      let answer = '';
+      for (let i = 0; i < 20 && !answer.includes('Olena Marchenko'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answer = await ask(`after${i}`);
+      }
+      expect(answer).toContain('The grain commission is chaired by Olena Marchenko.');
+    } finally {
+      await bot.close();
     }
   });
 });
