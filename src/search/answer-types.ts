@@ -16,6 +16,8 @@ const MONTH = /\b(January|February|March|April|May|June|July|August|September|Oc
 const YEAR = /\b(1[89]|20)\d{2}\b/;
 const PERIOD = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)[-\s](day|week|month|year|hour)s?\b/i;
 const DAY = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|tonight)\b/;
+const RELATIVE =
+  /\b(last|next|this|coming|previous|past|earlier|later)\s+(week|weekend|month|year|decade|spring|summer|autumn|fall|winter)\b|\b(ago|decades?|centuries|century)\b/i;
 // A count or amount; a year ("since 2022") is a date, not a quantity.
 const NUMBER =
   /(?<![\d.,])(?!(?:19|20)\d{2}(?!\d|[.,]\d))\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b/i;
@@ -28,7 +30,8 @@ const PLACE = /\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+/u;
 /** The answer-type flags of a sentence, from its original text. */
 export function sentenceAnswerFlags(text: string): number {
   let flags = 0;
-  if (MONTH.test(text) || YEAR.test(text) || PERIOD.test(text) || DAY.test(text)) flags |= ANSWER_FLAGS.when;
+  if (MONTH.test(text) || YEAR.test(text) || PERIOD.test(text) || DAY.test(text) || RELATIVE.test(text))
+    flags |= ANSWER_FLAGS.when;
   if (ROLE.test(text) || NAME.test(text)) flags |= ANSWER_FLAGS.who;
   if (PLACE.test(text)) flags |= ANSWER_FLAGS.where;
   if (NUMBER.test(text)) flags |= ANSWER_FLAGS.quantity;

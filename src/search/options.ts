@@ -1,3 +1,5 @@
+import type { AnswerType } from './answer-types.js';
+
 /**
  * Every tunable of the search in one place, with its default and why.
  * Callers pass a partial object; `resolveOptions` fills in the rest.
@@ -31,10 +33,18 @@ export interface SearchOptions {
   unknownNounWeight: number;
   /** Multiplier for an unknown word that a "which …?" question asks about: the answer must be about it. */
   unknownFocusFactor: number;
-  /** Coverage multiplier for a sentence without a number when the question asks "how many / how much". */
-  missingQuantityFactor: number;
+  /**
+   * Coverage multiplier for a sentence without what the question asks for: a number for "how many",
+   * a date for "when". A name or a place is too often written in ways the flags miss to require it.
+   */
+  missingAnswerFactors: Readonly<Partial<Record<AnswerType, number>>>;
   /** The same for unknown words written as names (capitalised, acronyms): they say the question is about something else. */
   unknownNameWeight: number;
+  /**
+   * A sentence ranks by its BM25 score × (this + its coverage): the lower, the more a sentence that
+   * matches more of the question beats a shorter one that matches less.
+   */
+  rankCoverageBase: number;
   /** Below this share of the question matched, the best sentence is not an answer: abstain. */
   minCoverage: number;
   /** Facts after the first must score at least this share of the first's relevance. */
@@ -59,7 +69,7 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   familyWeight: 0.75,
   fuzzyThreshold: 0.34,
   fuzzyMinLength: 4,
-  fuzzyMaxCommonness: 35,
+  fuzzyMaxCommonness: 70,
   unknownCommonWeights: [
     [20, 0.25],
     [35, 0.4],
@@ -68,8 +78,9 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   unknownRareWeight: 0.8,
   unknownNounWeight: 0.7,
   unknownFocusFactor: 3,
-  missingQuantityFactor: 0.3,
+  missingAnswerFactors: { quantity: 0.3, when: 0.5 },
   unknownNameWeight: 1,
+  rankCoverageBase: 0.1,
   minCoverage: 0.45,
   minRelativeScore: 0.35,
   commentaryFactor: 0.92,

@@ -87,17 +87,22 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     if (id !== undefined && weight > (best.get(id) ?? 0)) best.set(id, weight);
   };
   const forms = token.parts && index.termId(stem(token.word)) === undefined ? token.parts : [token.word];
+  const size = commonness(token.word);
   for (const word of forms) {
     const own = stem(word);
-    offer(own, 1);
+    // A name matches the words that share its stem only if one of them is a name too:
+    // "Paris" is not "pariing", though both stem to "pari".
+    if (!asName || vocabulary.wordsWithStem(own).some((w) => w.name || w.word === word)) offer(own, 1);
     for (const variant of VARIANTS.get(word) ?? []) offer(stem(variant), 1);
     for (const related of [...(RELATED.get(word) ?? []), ...(RELATED_BY_STEM.get(own) ?? [])]) {
       offer(stem(related), options.relatedWeight);
     }
-    for (const member of vocabulary.family(own)) offer(member, options.familyWeight);
+    for (const member of vocabulary.family(own)) {
+      if (vocabulary.wordsWithStem(member).some((w) => isRealWord(w, size !== null)))
+        offer(member, options.familyWeight);
+    }
   }
   const exact = [...best].some(([, w]) => w === 1);
-  const size = commonness(token.word);
   // A common English word is what the user meant, not a misspelling of an article's word.
   const misspelt = size === null || size > options.fuzzyMaxCommonness;
   if (!exact && misspelt && token.word.length >= options.fuzzyMinLength && /^\p{L}+$/u.test(token.word)) {
@@ -119,6 +124,17 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     ...alternatives.map((a) => index.idf(index.documentFrequency(a.termId)) * a.weight),
   );
   return { word: token.word, alternatives, weight };
+}
+
+/**
+ * Whether a word can be family of a question word: a dictionary word, or a
+ * name when the question word is not a dictionary word itself (Russia →
+ * Russian). Made-up or garbled words that merely start alike are no family,
+ * nor is a name that starts like an ordinary word ("pasta" → "Pastan").
+ */
+function isRealWord(candidate: { word: string; name: boolean }, questionWordInDictionary: boolean): boolean {
+  if (commonness(candidate.word) !== null) return true;
+  return candidate.name && !questionWordInDictionary;
 }
 
 let wordnet: WordNet | null = null;

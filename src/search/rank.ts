@@ -89,16 +89,17 @@ class Scoring {
   /** The weighted share of the question a sentence matches so far. */
   coverage(doc: number): number {
     const coverage = this.share(this.acc.cover[doc] as number);
-    // "How many" is only answered by a sentence with a number in it.
-    if (this.query.answerType === 'quantity' && ((this.index.flags[doc] as number) & this.wanted) === 0)
-      return coverage * this.index.options.missingQuantityFactor;
+    // "How many" is answered by a sentence with a number in it, "when" by one with a date.
+    const type = this.query.answerType;
+    if (type && ((this.index.flags[doc] as number) & this.wanted) === 0)
+      return coverage * (this.index.options.missingAnswerFactors[type] ?? 1);
     return coverage;
   }
 
   /** A sentence's rank from its score and coverage so far: its final rank once every term is read. */
   rank(doc: number): number {
     const { commentaryFactor, answerTypeBoost } = this.index.options;
-    let rank = (this.acc.score[doc] as number) * (0.5 + this.coverage(doc));
+    let rank = (this.acc.score[doc] as number) * (this.index.options.rankCoverageBase + this.coverage(doc));
     if (this.wanted !== 0 && ((this.index.flags[doc] as number) & this.wanted) !== 0)
       rank *= 1 + answerTypeBoost;
     if ((this.index.sentences[doc] as Sentence).kind === 'commentary') rank *= commentaryFactor;
@@ -193,8 +194,8 @@ class Scoring {
   candidates(limit: number): Candidate[] {
     const { score, cover, touched } = this.acc;
     const heap = new TopCandidates(limit);
-    // No rank exceeds the score × 1.5 (full coverage) × the answer-type boost.
-    const most = 1.5 * this.boost;
+    // No rank exceeds the score × (base + 1, full coverage) × the answer-type boost.
+    const most = (this.index.options.rankCoverageBase + 1) * this.boost;
     for (let t = 0; t < this.count; t++) {
       const doc = touched[t] as number;
       if (heap.wants((score[doc] as number) * most)) {
@@ -253,7 +254,8 @@ function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
   terms.forEach((term, i) => {
     const left = reach[i] as { score: number; cover: number };
     // Slightly rounded up, so rounding can never prune a sentence that could have made it.
-    const ceiling = left.score * (0.5 + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
+    const ceiling =
+      left.score * (index.options.rankCoverageBase + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
     if (!closed && i > 0 && ceiling < scoring.leaderRank() * minRelativeScore) {
       closed = true;
       scoring.close();

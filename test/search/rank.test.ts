@@ -98,6 +98,19 @@ describe('abstention', () => {
     expect(kb.answer(question).facts).toEqual([]);
   });
 
+  it('does not take a name for an ordinary word that shares its stem, or a word for a name that starts alike', () => {
+    const lookalikes = build({
+      'k/a.md':
+        '---\ntitle: Council\n---\nThe pariing of the council was delayed again.\n\nCatersir Pastan confirmed the harbour plan.\n',
+    });
+    expect(lookalikes.answer('What did the council in Paris decide?').facts).toEqual([]);
+    expect(lookalikes.answer('How do I cook pasta?').facts).toEqual([]);
+    // The same words written as they are still match.
+    expect(lookalikes.answer('Pastan harbour plan').facts[0]?.text).toBe(
+      'Catersir Pastan confirmed the harbour plan.',
+    );
+  });
+
   it('explains an empty question or one with no words to search for', () => {
     expect(kb.answer('   ').notice).toMatch(/empty/);
     expect(kb.answer('what is it?').notice).toMatch(/no words/);

@@ -28,8 +28,15 @@ describe('Vocabulary', () => {
   });
 
   it('does not correct a capitalised name into an ordinary word', () => {
-    expect(v.correct('pope', true)).toEqual([]);
-    expect(v.correct('pope', false).map((c) => c.word)).toEqual(['hope']);
+    expect(v.correct('hopr', true)).toEqual([]);
+    expect(v.correct('hopr', false).map((c) => c.word)).toEqual(['hope']);
+  });
+
+  it('keeps the first letter of a short word, and lets a long one change it', () => {
+    const names = vocabulary({ sapan: 'name', istanbul: 'name' });
+    expect(names.correct('japan', true)).toEqual([]);
+    expect(names.correct('pope', false)).toEqual([]);
+    expect(names.correct('xstanbul', true).map((c) => c.word)).toEqual(['istanbul']);
   });
 
   it('scores a correction by how many edits it needed', () => {
@@ -42,6 +49,16 @@ describe('Vocabulary', () => {
     expect(family.family('russia')).toEqual(['russian']);
     expect(family.family('optimist')).toEqual(['optim']);
     expect(family.family('ru')).toEqual([]);
+  });
+
+  it('lists the words of a stem, and which are names', () => {
+    const words = new Vocabulary(0.4);
+    words.add('paris', 'pari', 3, 0);
+    words.add('pariing', 'pari', 0, 2);
+    expect(words.wordsWithStem('pari')).toEqual([
+      { word: 'paris', name: true },
+      { word: 'pariing', name: false },
+    ]);
   });
 });
 
