@@ -10,6 +10,7 @@
  *   --questions 200    questions per size
  *   --out bench/out    where corpora and results go
  *   --publish          also write docs/bench/results.md and docs/bench/p95-latency.svg
+ *   --no-slack         skip the Slack load test (signed /ceasefire over 20 connections) on the largest folder
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { latencyChart } from './chart.js';
 import { ensureCorpus, sizeLabel } from './corpus.js';
 import type { EngineMessage, EngineResult } from './engine-process.js';
 import { ENGINE_NAMES, ENGINES, type EngineName } from './engines.js';
+import { describeSlackLoad, runSlackLoad, type SlackLoadResult } from './slack-load.js';
 
 /** A question running longer than this is stopped and the engine reported as too slow. */
 export const CUTOFF_MS = 5000;
@@ -41,6 +43,8 @@ export interface BenchReport {
   runs: EngineRun[];
   /** `ask --jsonl` on the largest folder: whether it kept the contract, and how long it took. */
   contract?: { ok: boolean; detail: string; seconds: number };
+  /** The Slack path under load on the largest folder. */
+  slackLoad?: SlackLoadResult;
 }
 
 /** Nearest-rank percentile of measurements, in their unit. */
@@ -162,7 +166,10 @@ export function resultTable(runs: readonly EngineRun[]): string {
 }
 
 /** The floors the largest folder must meet, each with its figure and whether it holds. */
-export function floors(runs: readonly EngineRun[]): { floor: string; figure: string; ok: boolean }[] {
+export function floors(
+  runs: readonly EngineRun[],
+  slackLoad?: SlackLoadResult,
+): { floor: string; figure: string; ok: boolean }[] {
   const botRuns = runs.filter((r) => r.engine === 'bot' && r.result);
   const largest = botRuns.at(-1)?.result;
   if (!largest) return [];
@@ -212,6 +219,13 @@ export function floors(runs: readonly EngineRun[]): { floor: string; figure: str
         dev.sourcesComplete === 1,
     });
   }
+  if (slackLoad) {
+    out.push({
+      floor: 'signed /ceasefire over 20 connections: acknowledged p99 ≤ 50 ms, 0 errors',
+      figure: `p99 ${slackLoad.p99.toFixed(1)} ms, ${slackLoad.errors} errors, ${slackLoad.requestsPerSecond.toFixed(0)} requests/s`,
+      ok: slackLoad.p99 <= 50 && slackLoad.errors === 0 && slackLoad.lost === 0,
+    });
+  }
   if (largest.reload) {
     const slowest = Math.max(largest.reload.addMs, largest.reload.editMs, largest.reload.deleteMs);
     out.push({
@@ -227,7 +241,7 @@ export function floors(runs: readonly EngineRun[]): { floor: string; figure: str
 export function reportMarkdown(report: BenchReport): string {
   const out = ['## Machine', '', ...Object.entries(report.machine).map(([k, v]) => `- ${k}: ${v}`), ''];
   out.push('## Results', '', resultTable(report.runs), '');
-  const checks = floors(report.runs);
+  const checks = floors(report.runs, report.slackLoad);
   if (checks.length) {
     out.push('## Floors at the largest size', '', '| floor | figure | met |', '|---|---|---|');
     for (const c of checks) out.push(`| ${c.floor} | ${c.figure} | ${c.ok ? 'yes' : '**no**'} |`);
@@ -270,6 +284,15 @@ export function reportMarkdown(report: BenchReport): string {
     }
     out.push('');
   }
+  if (report.slackLoad)
+    out.push(
+      `## The Slack path under load (${sizeLabel(report.runs.filter((r) => r.engine === 'bot').at(-1)?.sentences ?? 0)} sentences)`,
+      '',
+      'The bot in HTTP mode in a process of its own; autocannon sends signed `/ceasefire` commands over loopback, each signed afresh; a loopback stand-in plays Slack and counts the answers.',
+      '',
+      ...describeSlackLoad(report.slackLoad).map((line) => `- ${line}`),
+      '',
+    );
   if (report.contract)
     out.push(
       '## `KNOWLEDGE_DIR=<largest folder> npm run --silent ask -- --jsonl`',
@@ -289,6 +312,7 @@ async function main(): Promise<void> {
       questions: { type: 'string', default: '200' },
       out: { type: 'string', default: 'bench/out' },
       publish: { type: 'boolean', default: false },
+      'no-slack': { type: 'boolean', default: false },
     },
   });
   const sizes = values.sizes.split(',').map(Number);
@@ -319,8 +343,17 @@ async function main(): Promise<void> {
         `  ${engine}: ${run.result ? `p95 ${ms(percentile(run.result.times, 95))} ms over ${run.result.times.length} questions` : run.stopped}\n`,
       );
     }
-    if (size === sizes[sizes.length - 1] && engines.includes('bot'))
+    if (size === sizes[sizes.length - 1] && engines.includes('bot')) {
       report.contract = checkContract(corpus.knowledgeDir);
+      if (!values['no-slack']) {
+        report.slackLoad = await runSlackLoad({
+          knowledgeDir: corpus.knowledgeDir,
+          connections: 20,
+          durationSeconds: 20,
+        });
+        process.stderr.write(`  slack load: ${describeSlackLoad(report.slackLoad).join('; ')}\n`);
+      }
+    }
   }
   const markdown = reportMarkdown(report);
   const series = engines.map((engine) => ({

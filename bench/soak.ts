@@ -12,28 +12,22 @@
  *   npm run soak                                  10,000 requests
  *   npm run soak -- --requests 1000 --concurrency 8
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { startBot } from '../src/main.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
 import { readQuestionSet } from '../test/helpers/eval.js';
 import { freePort, untilIdle } from '../test/helpers/loopback.js';
 import { commandBody, eventBody, type SlackBody, send } from '../test/helpers/signed-request.js';
 import { BOT_USER_ID, SlackStandIn } from '../test/helpers/slack-stand-in.js';
+import { nextMessage, startBotProcess, stopBotProcess } from './bot-process.js';
 
 /** Most the bot's RSS may grow from the first 1,000 requests (half the run, when shorter) to its end. */
 const MAX_RSS_GROWTH = 0.2;
 const BASELINE_REQUESTS = 1000;
 /** One request in this many is a retried delivery. */
 const RETRY_EVERY = 100;
-
-/** What the bot process reports. */
-type BotMessage = { type: 'listening'; port: number } | { type: 'memory'; rss: number; heapUsed: number };
 
 /** One request of the run: a new command or mention, or a mention delivered again. */
 interface Planned {
@@ -106,57 +100,6 @@ async function sendAll(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-}
-
-/** The bot process: `startBot` as `npm start` runs it, bound to 127.0.0.1, answering memory questions. */
-async function serve(): Promise<void> {
-  const running = await startBot({ config: loadConfig('bot'), host: '127.0.0.1' });
-  const reply = (message: BotMessage) => process.send?.(message);
-  process.on('message', async (message: 'memory' | 'stop') => {
-    if (message === 'stop') {
-      await running.stop();
-      process.exit(0);
-    }
-    // Garbage collected first, twice, each time given a moment: V8 returns freed pages to the system in the
-    // background, and the heap it grew under load only on a later collection.
-    for (let i = 0; i < 2; i++) {
-      globalThis.gc?.();
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    const { rss, heapUsed } = process.memoryUsage();
-    reply({ type: 'memory', rss, heapUsed });
-  });
-  reply({ type: 'listening', port: running.bot.port ?? 0 });
-}
-
-/** Starts the bot process in an empty folder (so no `.env` is read) with exactly the given environment. */
-function startBotProcess(env: Record<string, string>, logLines: string[]): ChildProcess {
-  const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
-  const child = fork(new URL(import.meta.url), ['--serve'], {
-    cwd: env.DATA_DIR,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    execArgv: ['--expose-gc', '--import', tsx],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on('data', (data) => logLines.push(...String(data).split('\n').filter(Boolean)));
-  }
-  return child;
-}
-
-function nextMessage<T extends BotMessage['type']>(
-  child: ChildProcess,
-  type: T,
-): Promise<Extract<BotMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: BotMessage) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      resolve(message as Extract<BotMessage, { type: T }>);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`the bot process exited (${code})`)));
-  });
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -253,18 +196,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
     if (floors.some(([, ok]) => !ok)) process.exitCode = 1;
   } finally {
-    if (child.exitCode === null) {
-      child.send('stop');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await stopBotProcess(child);
     await slack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-if (process.argv.includes('--serve')) {
-  void serve();
-} else if (import.meta.url === new URL(process.argv[1] ?? '', 'file:').href) {
+if (import.meta.url === new URL(process.argv[1] ?? '', 'file:').href) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;

@@ -1,0 +1,80 @@
+/**
+ * The bot in HTTP mode in a process of its own, as `npm start` builds it,
+ * bound to 127.0.0.1: what the soak and the Slack load test send requests
+ * to, so that the sender's own work never slows the bot it measures.
+ *
+ * Run as a child with `--serve`; the parent talks to it over IPC: it says
+ * when it listens, and answers "memory" (after garbage collection) and "stop".
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../src/config.js';
+import { startBot } from '../src/main.js';
+
+/** What the bot process reports. */
+export type BotMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'memory'; rss: number; heapUsed: number };
+
+/** The bot process: `startBot` as `npm start` runs it, bound to 127.0.0.1, answering memory questions. */
+async function serve(): Promise<void> {
+  const running = await startBot({ config: loadConfig('bot'), host: '127.0.0.1' });
+  const reply = (message: BotMessage) => process.send?.(message);
+  process.on('message', async (message: 'memory' | 'stop') => {
+    if (message === 'stop') {
+      await running.stop();
+      process.exit(0);
+    }
+    // Garbage collected first, twice, each time given a moment: V8 returns freed pages to the system in the
+    // background, and the heap it grew under load only on a later collection.
+    for (let i = 0; i < 2; i++) {
+      globalThis.gc?.();
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const { rss, heapUsed } = process.memoryUsage();
+    reply({ type: 'memory', rss, heapUsed });
+  });
+  reply({ type: 'listening', port: running.bot.port ?? 0 });
+}
+
+/** Starts the bot process in `env.DATA_DIR` (so no `.env` is read) with exactly the given environment. */
+export function startBotProcess(env: Record<string, string>, logLines: string[]): ChildProcess {
+  const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
+  const child = fork(new URL(import.meta.url), ['--serve'], {
+    cwd: env.DATA_DIR,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    execArgv: ['--expose-gc', '--import', tsx],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (data) => logLines.push(...String(data).split('\n').filter(Boolean)));
+  }
+  return child;
+}
+
+/** The next message of a type from the bot process; rejects if it exits first. */
+export function nextMessage<T extends BotMessage['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<BotMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: BotMessage) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as Extract<BotMessage, { type: T }>);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`the bot process exited (${code})`)));
+  });
+}
+
+/** Asks the bot process to stop and waits until it has. */
+export async function stopBotProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+if (process.argv.includes('--serve') && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
+  void serve();
