@@ -7,10 +7,15 @@
  * when it listens, and answers "memory" (after garbage collection) and "stop".
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/main.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
+import { freePort } from '../test/helpers/loopback.js';
+import { SlackStandIn } from '../test/helpers/slack-stand-in.js';
 
 /** What the bot process reports. */
 export type BotMessage =
@@ -74,6 +79,53 @@ export async function stopBotProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** A bot process listening on loopback, the Slack stand-in it talks to, and how to take both down. */
+export interface LoopbackBot {
+  child: ChildProcess;
+  slack: SlackStandIn;
+  /** `http://127.0.0.1:<port>`. */
+  baseUrl: string;
+  /** Every line the bot process wrote. */
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a Slack stand-in and the bot in HTTP mode against it, answering from `knowledgeDir`; resolves once it listens. */
+export async function startLoopbackBot(
+  knowledgeDir: string,
+  logLevel: 'info' | 'warn',
+): Promise<LoopbackBot> {
+  const slack = new SlackStandIn();
+  await slack.start();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ceasefire-bench-'));
+  const port = await freePort();
+  const logLines: string[] = [];
+  const child = startBotProcess(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      KNOWLEDGE_DIR: path.resolve(knowledgeDir),
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: logLevel,
+    },
+    logLines,
+  );
+  const stop = async () => {
+    await stopBotProcess(child);
+    await slack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await nextMessage(child, 'listening');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { child, slack, baseUrl: `http://127.0.0.1:${port}`, logLines, stop };
 }
 
 if (process.argv.includes('--serve') && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)

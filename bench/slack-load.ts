@@ -9,17 +9,12 @@
  *   npm run load                                   the shipped knowledge/
  *   npm run load -- --knowledge bench/out/corpus-300k/knowledge --connections 20 --duration 20
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
 import { readQuestionSet } from '../test/helpers/eval.js';
-import { freePort, untilIdle } from '../test/helpers/loopback.js';
+import { untilIdle } from '../test/helpers/loopback.js';
 import { commandBody, signature } from '../test/helpers/signed-request.js';
-import { SlackStandIn } from '../test/helpers/slack-stand-in.js';
-import { nextMessage, startBotProcess, stopBotProcess } from './bot-process.js';
+import { startLoopbackBot } from './bot-process.js';
 
 /** What a load run measured. */
 export interface SlackLoadResult {
@@ -47,26 +42,9 @@ export async function runSlackLoad(options: {
   const duration = options.durationSeconds ?? 20;
   const set = readQuestionSet('test/fixtures/dev-questions.json');
   const questions = [...set.answerable.map((a) => a.q), ...set.unanswerable];
-  const slack = new SlackStandIn();
-  await slack.start();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'ceasefire-load-'));
-  const port = await freePort();
-  const logLines: string[] = [];
-  const child = startBotProcess(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      KNOWLEDGE_DIR: path.resolve(options.knowledgeDir),
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-    },
-    logLines,
-  );
+  const bot = await startLoopbackBot(options.knowledgeDir, 'warn');
+  const { slack, baseUrl } = bot;
   try {
-    await nextMessage(child, 'listening');
-    const baseUrl = `http://127.0.0.1:${port}`;
     let sent = 0;
     const result = await autocannon({
       url: `${baseUrl}/slack/events`,
@@ -114,9 +92,7 @@ export async function runSlackLoad(options: {
       lost: Math.max(0, acknowledged - answered.size),
     };
   } finally {
-    await stopBotProcess(child);
-    await slack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bot.stop();
   }
 }
 

@@ -12,16 +12,12 @@
  *   npm run soak                                  10,000 requests
  *   npm run soak -- --requests 1000 --concurrency 8
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
 import { readQuestionSet } from '../test/helpers/eval.js';
-import { freePort, untilIdle } from '../test/helpers/loopback.js';
+import { untilIdle } from '../test/helpers/loopback.js';
 import { commandBody, eventBody, type SlackBody, send } from '../test/helpers/signed-request.js';
-import { BOT_USER_ID, SlackStandIn } from '../test/helpers/slack-stand-in.js';
-import { nextMessage, startBotProcess, stopBotProcess } from './bot-process.js';
+import { BOT_USER_ID } from '../test/helpers/slack-stand-in.js';
+import { nextMessage, startLoopbackBot } from './bot-process.js';
 
 /** Most the bot's RSS may grow from the first 1,000 requests (half the run, when shorter) to its end. */
 const MAX_RSS_GROWTH = 0.2;
@@ -124,26 +120,10 @@ async function main(): Promise<void> {
   const set = readQuestionSet('test/fixtures/dev-questions.json');
   const questions = [...set.answerable.map((a) => a.q), ...set.unanswerable, 'help', 'sources'];
 
-  const slack = new SlackStandIn();
-  await slack.start();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'ceasefire-soak-'));
-  const port = await freePort();
-  const logLines: string[] = [];
-  const child = startBotProcess(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      KNOWLEDGE_DIR: path.resolve('knowledge'),
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-    },
-    logLines,
-  );
+  const bot = await startLoopbackBot('knowledge', 'info');
+  const { child, slack, logLines } = bot;
   try {
-    await nextMessage(child, 'listening');
-    const baseUrl = `http://127.0.0.1:${port}`;
+    const { baseUrl } = bot;
     const url = `${baseUrl}/slack/events`;
     const planned = plan(requests, questions, (id) => slack.responseUrl(id));
     const sent: Sent = { latencies: [], failures: [] };
@@ -196,9 +176,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
     if (floors.some(([, ok]) => !ok)) process.exitCode = 1;
   } finally {
-    await stopBotProcess(child);
-    await slack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bot.stop();
   }
 }
 

@@ -210,9 +210,9 @@ describe('the running bot and its knowledge folder', () => {
         path.join(knowledge, 'grain.md'),
         '---\ntitle: Grain commission\n---\nThe grain commission is chaired by Olena Marchenko.\n',
       );
-      // Within the 2 seconds a change may take to show.
+      // Usually well within a second (see the benchmark); the test allows for a busy machine.
       let answer = '';
-      for (let i = 0; i < 20 && !answer.includes('Olena Marchenko'); i++) {
+      for (let i = 0; i < 50 && !answer.includes('Olena Marchenko'); i++) {
         await new Promise((resolve) => setTimeout(resolve, 200));
         answer = await ask(`after${i}`);
       }

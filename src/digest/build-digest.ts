@@ -3,9 +3,9 @@
  * received: the key facts of the newest articles, and the articles added or
  * changed since that channel's previous digest. Pure: no clock, no Slack.
  */
-import type { Article, Sentence } from '../knowledge/types.js';
+import type { Article } from '../knowledge/types.js';
 import { byNewest } from '../render/answer-text.js';
-import type { FactSource } from '../search/types.js';
+import { type FactSource, sourceOf } from '../search/types.js';
 
 /** What a channel received: article slug → content hash at the time. */
 export type DigestSnapshot = Record<string, string>;
@@ -44,18 +44,6 @@ export const DIGEST_LIMITS = { articles: 3, factsPerArticle: 5, facts: 10, chang
 /** The snapshot of a set of articles. */
 export function snapshotOf(articles: readonly Article[]): DigestSnapshot {
   return Object.fromEntries(articles.map((a) => [a.slug, a.hash]));
-}
-
-function sourceOf(s: Sentence): FactSource {
-  return {
-    title: s.title,
-    section: s.section,
-    file: s.file,
-    line: s.line,
-    url: s.url,
-    kind: s.kind,
-    published: s.published,
-  };
 }
 
 /**

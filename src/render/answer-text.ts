@@ -3,7 +3,7 @@
  * other tools read (`ask --json`, `ask --jsonl`).
  */
 import type { Article } from '../knowledge/types.js';
-import type { Answer, Fact, FactSource } from '../search/types.js';
+import { type Answer, type Fact, type FactSource, sourceOf } from '../search/types.js';
 
 /** The `ask --json` shape: exactly these fields, nothing more. */
 export interface AnswerJson {
@@ -18,15 +18,7 @@ export function answerToJson(answer: Answer): AnswerJson {
     facts: answer.facts.map((f) => ({
       text: f.text,
       score: f.score,
-      sources: f.sources.map((s) => ({
-        title: s.title,
-        section: s.section,
-        file: s.file,
-        line: s.line,
-        url: s.url,
-        kind: s.kind,
-        published: s.published,
-      })),
+      sources: f.sources.map(sourceOf),
     })),
   };
 }

@@ -12,7 +12,7 @@ import type { Sentence } from '../knowledge/types.js';
 import { ANSWER_FLAGS } from './answer-types.js';
 import { type Alternative, parseQuery, type Query, type QueryTerm } from './query.js';
 import type { SentenceIndex } from './sentence-index.js';
-import type { Answer, AnswerRequest, Fact, FactSource } from './types.js';
+import { type Answer, type AnswerRequest, type Fact, sourceOf } from './types.js';
 
 /** Longest question read, in characters; the rest is ignored rather than searched. */
 export const MAX_QUESTION_CHARS = 2000;
@@ -308,18 +308,6 @@ function overlap(a: Uint32Array, b: Uint32Array): number {
   let shared = 0;
   for (const t of small) if (large.has(t)) shared++;
   return shared / small.size;
-}
-
-function sourceOf(s: Sentence): FactSource {
-  return {
-    title: s.title,
-    section: s.section,
-    file: s.file,
-    line: s.line,
-    url: s.url,
-    kind: s.kind,
-    published: s.published,
-  };
 }
 
 /** Answers a question from the index: the best facts, or none when nothing is relevant. */

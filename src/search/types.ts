@@ -11,6 +11,22 @@ export interface FactSource {
   published: string | null;
 }
 
+/**
+ * The source fields of a sentence (or of a source), exactly those and in
+ * the order the `ask --json` contract lists them.
+ */
+export function sourceOf(s: FactSource): FactSource {
+  return {
+    title: s.title,
+    section: s.section,
+    file: s.file,
+    line: s.line,
+    url: s.url,
+    kind: s.kind,
+    published: s.published,
+  };
+}
+
 /** A sentence that answers the question, with every place it (or a near-copy) appears. */
 export interface Fact {
   text: string;
