@@ -15,17 +15,20 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
 
-/** A poster that records what it posts, and when; `failures` posts fail first. */
+/** A poster that records what it posts, and when; `failures` posts fail first, with Slack's `failWith` error. */
 class RecordingPoster implements DigestPoster {
   readonly posts: { channelId: string; date: string; at: string }[] = [];
+  readonly attempts: string[] = [];
   failures = 0;
+  failWith = 'internal_error';
 
   async post(channelId: string, _message: unknown, date: string): Promise<string> {
+    this.attempts.push(new Date().toISOString());
     if (this.failures > 0) {
       this.failures--;
-      throw Object.assign(new Error('internal_error'), {
+      throw Object.assign(new Error(this.failWith), {
         code: 'slack_webapi_platform_error',
-        data: { error: 'internal_error' },
+        data: { error: this.failWith },
       });
     }
     this.posts.push({ channelId, date, at: new Date().toISOString() });
@@ -142,6 +145,18 @@ describe('DigestScheduler', () => {
     expect(poster.posts).toEqual([]);
     await advance(5 * 60_000);
     expect(poster.posts.map((p) => p.at)).toEqual(['2026-11-27T07:06:00.000Z']);
+  });
+
+  it('does not retry a channel the bot cannot post in until the next day', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
+    poster.failures = 100;
+    poster.failWith = 'not_in_channel';
+    await startScheduler(KYIV);
+    await advance(10 * HOUR);
+    expect(poster.attempts).toEqual(['2026-11-27T07:00:00.000Z']);
+    poster.failures = 0;
+    await advance(15 * HOUR);
+    expect(poster.posts.map((p) => p.date)).toEqual(['2026-11-28']);
   });
 
   it('posts once when two schedulers share the database', async () => {
