@@ -28,16 +28,31 @@ export function sourceLabel(source: Pick<FactSource, 'title' | 'section'>): stri
   return source.section ? `${source.title} › ${source.section}` : source.title;
 }
 
-/** Up to a few things the knowledge is about, for "nothing found" suggestions. */
-export function suggestTopics(articles: readonly Article[], max = 4): string[] {
+/** How many topics a suggestion names. */
+const TOPICS = 4;
+
+/** Topics per article list: a list is replaced, never changed, when the knowledge reloads. */
+const topicsCache = new WeakMap<readonly Article[], string[]>();
+
+/**
+ * Up to a few things the knowledge is about, for "nothing found"
+ * suggestions: the sections of the newest articles. Computed once per
+ * article list, since sorting a large archive for every answer would cost
+ * more than the answer.
+ */
+export function suggestTopics(articles: readonly Article[]): string[] {
+  const cached = topicsCache.get(articles);
+  if (cached) return cached;
   const topics: string[] = [];
   for (const article of [...articles].sort(byNewest)) {
     for (const section of article.sections) {
       if (section.toLowerCase() === 'key points' || section.toLowerCase() === 'commentary') continue;
       if (!topics.includes(section)) topics.push(section);
-      if (topics.length >= max) return topics;
+      if (topics.length >= TOPICS) break;
     }
+    if (topics.length >= TOPICS) break;
   }
+  topicsCache.set(articles, topics);
   return topics;
 }
 
