@@ -44,6 +44,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
   const sentences: Sentence[] = [];
   const keyPoints: Sentence[] = [];
   let section: string | null = null;
+  let isKeyPoint = false;
   // Open headings that set a kind, innermost last.
   const kindScopes: { level: number; kind: Kind }[] = [];
   for (const block of blocks) {
@@ -52,15 +53,15 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
         kindScopes.pop();
       if (block.kind) kindScopes.push({ level: block.level, kind: block.kind });
       section = block.text;
+      isKeyPoint = KEY_POINTS_HEADINGS.includes(section.toLowerCase());
       sections.push(block.text);
       continue;
     }
     const kind = kindScopes[kindScopes.length - 1]?.kind ?? context.kind;
-    const isKeyPoint = section !== null && KEY_POINTS_HEADINGS.includes(section.toLowerCase());
     for (const span of splitSentences(block.text)) {
       const sentence: Sentence = {
         // A paragraph wrapped over several lines reads as one line of text.
-        text: span.text.replace(/\s*\n\s*/g, ' '),
+        text: span.text.includes('\n') ? span.text.replace(/\s*\n\s*/g, ' ') : span.text,
         title: context.title,
         section,
         file: context.file,

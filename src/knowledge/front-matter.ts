@@ -3,7 +3,7 @@
  * article. Parsed with `yaml` (which reports line positions) and validated
  * with zod, so every problem names the line and the field to fix.
  */
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { KINDS, type Kind } from './types.js';
 
@@ -92,6 +92,86 @@ function parseYaml(
   yamlText: string,
   firstLine: number,
 ): { frontMatter: FrontMatter; problems: LineProblem[] } {
+  const read = simpleFields(yamlText, firstLine) ?? readYaml(yamlText, firstLine);
+  if ('frontMatter' in read) return read;
+  const { raw, keyLines, problems } = read;
+  const known = Object.fromEntries(
+    FIELDS.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]),
+  );
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? '');
+      problems.push({
+        line: keyLines.get(field) ?? firstLine,
+        message: `front matter field "${field}" ${issue.message}`,
+        severity: 'error',
+      });
+    }
+    return { frontMatter: { ...EMPTY }, problems };
+  }
+  const v = parsed.data;
+  return {
+    frontMatter: {
+      title: v.title ?? null,
+      url: v.url ?? null,
+      published: v.published ?? null,
+      source: v.source ?? null,
+      kind: v.kind ?? 'news',
+    },
+    problems,
+  };
+}
+
+/** Front matter fields as YAML reads them, with the line of each key, before validation. */
+interface Fields {
+  raw: Record<string, unknown>;
+  keyLines: Map<string, number>;
+  problems: LineProblem[];
+}
+
+// One known field per line, with a value YAML reads as that very string: quoted without escapes or inner
+// quotes, or a plain scalar that starts with a letter (or is a date) and holds nothing special to YAML.
+// Characters outside YAML's printable set, and those it treats apart (NEL, line separators, BOM), are left
+// to YAML.
+const SAFE = '\\x20-\\x7e\\xa0-\\u2027\\u202a-\\ud7ff\\ue000-\\ufefe\\uff00-\\ufffd';
+const SIMPLE_LINE = new RegExp(
+  `^(${FIELDS.join('|')}): +(?:"([${SAFE}]*)"|'([${SAFE}]*)'|([A-Za-z][${SAFE}]*|\\d{4}-\\d{2}-\\d{2}))$`,
+);
+/** Plain scalars YAML reads as something else than the string, or cannot read as one. */
+const NOT_PLAIN_STRING = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$|: | #|[ :]$/;
+
+/**
+ * The fields of front matter written in the simplest form, `field: value`
+ * lines that YAML reads as plain strings, without parsing it as YAML; null
+ * for anything else (comments, escapes, numbers, repeated or unknown
+ * fields, …), which `readYaml` reads.
+ */
+function simpleFields(yamlText: string, firstLine: number): Fields | null {
+  const lines = yamlText.split('\n');
+  // The text ends with a line break, so the last piece is empty.
+  if (lines.length < 2 || lines.pop() !== '') return null;
+  const raw: Record<string, unknown> = {};
+  const keyLines = new Map<string, number>();
+  for (const [i, line] of lines.entries()) {
+    const m = SIMPLE_LINE.exec(line);
+    const key = m?.[1];
+    if (!m || key === undefined || keyLines.has(key)) return null;
+    const [, , double, single, plain] = m;
+    if (double !== undefined && /["\\]/.test(double)) return null;
+    if (single?.includes("'")) return null;
+    if (plain !== undefined && NOT_PLAIN_STRING.test(plain)) return null;
+    raw[key] = double ?? single ?? plain;
+    keyLines.set(key, firstLine + i);
+  }
+  return { raw, keyLines, problems: [] };
+}
+
+/** The fields of front matter read by `yaml`, or the result when its problems already decide it. */
+function readYaml(
+  yamlText: string,
+  firstLine: number,
+): Fields | { frontMatter: FrontMatter; problems: LineProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: LineProblem[] = [];
@@ -128,33 +208,21 @@ function parseYaml(
       });
     }
   }
-  const raw = doc.toJS() as Record<string, unknown>;
-  const known = Object.fromEntries(
-    FIELDS.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]),
-  );
-  const parsed = schema.safeParse(known);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      problems.push({
-        line: keyLines.get(field) ?? firstLine,
-        message: `front matter field "${field}" ${issue.message}`,
-        severity: 'error',
-      });
-    }
-    return { frontMatter: { ...EMPTY }, problems };
+  try {
+    return { raw: doc.toJS() as Record<string, unknown>, keyLines, problems };
+  } catch (error) {
+    // An alias whose anchor is never set is found only when the values are read.
+    let line = firstLine;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) !== undefined) return undefined;
+        line = lineOf(node.range?.[0]);
+        return visit.BREAK;
+      },
+    });
+    const message = `front matter is not valid YAML: ${firstSentence((error as Error).message)}`;
+    return { frontMatter: { ...EMPTY }, problems: [...problems, { line, message, severity: 'error' }] };
   }
-  const v = parsed.data;
-  return {
-    frontMatter: {
-      title: v.title ?? null,
-      url: v.url ?? null,
-      published: v.published ?? null,
-      source: v.source ?? null,
-      kind: v.kind ?? 'news',
-    },
-    problems,
-  };
 }
 
 function firstSentence(message: string): string {

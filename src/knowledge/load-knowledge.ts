@@ -4,6 +4,7 @@
  * what to fix, and every other file still loads.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type BuildResult, buildArticle } from './build-article.js';
@@ -54,10 +55,7 @@ export function articleFromBytes(bytes: Uint8Array, file: string): BuildResult {
     problems: [{ line, message, severity: 'error' }],
   });
   if (bytes.length > MAX_ARTICLE_BYTES) {
-    return fail(
-      1,
-      `file is ${bytes.length} bytes, over the ${MAX_ARTICLE_BYTES}-byte limit: split it into smaller articles`,
-    );
+    return fail(1, tooLarge(bytes.length));
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
@@ -74,40 +72,57 @@ export function articleFromBytes(bytes: Uint8Array, file: string): BuildResult {
     return fail(lineAt(lossy, lossy.indexOf('\uFFFD')), 'file is not valid UTF-8: save it as UTF-8 text');
   }
   // The BOM is dropped by TextDecoder; CR line endings are normalised so line numbers match editors.
-  text = text.replace(/\r\n?/g, '\n');
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
   const format = ARTICLE_EXTENSIONS[path.extname(file).toLowerCase()] ?? 'text';
   const parsed = format === 'markdown' ? parseMarkdown(text) : parseText(text);
   return buildArticle(parsed, file, createHash('sha256').update(bytes).digest('hex').slice(0, 16));
 }
 
-/** Every file below `dir`, sorted, skipping hidden entries. Unreadable folders become problems and are listed in `unreadable`. */
-async function listFiles(
-  dir: string,
-  problems: KnowledgeProblem[],
-  root: string,
-  unreadable: string[],
-): Promise<string[]> {
+/** What listing a folder found: its files, and the problems with its subfolders. */
+interface Listing {
+  files: string[];
+  problems: KnowledgeProblem[];
+  unreadable: string[];
+}
+
+/**
+ * Every file below `dir`, sorted, skipping hidden entries. Unreadable folders
+ * become problems and are listed in `unreadable`. Subfolders are read at the
+ * same time, and their results kept in order.
+ */
+async function listFiles(dir: string, root: string): Promise<Listing> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    unreadable.push(dir);
-    problems.push({
-      file: displayPath(root, dir),
-      line: 0,
-      message: `folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable`,
-      severity: 'error',
-    });
-    return [];
+    return {
+      files: [],
+      unreadable: [dir],
+      problems: [
+        {
+          file: displayPath(root, dir),
+          line: 0,
+          message: `folder cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check that it exists and is readable`,
+          severity: 'error',
+        },
+      ],
+    };
   }
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(full, problems, root, unreadable)));
-    else if (entry.isFile()) files.push(full);
-  }
-  return files;
+  const sorted = entries
+    .filter((entry) => !entry.name.startsWith('.') && (entry.isDirectory() || entry.isFile()))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const listings = await Promise.all(
+    sorted.map((entry): Promise<Listing> | Listing =>
+      entry.isDirectory()
+        ? listFiles(path.join(dir, entry.name), root)
+        : { files: [path.join(dir, entry.name)], problems: [], unreadable: [] },
+    ),
+  );
+  return {
+    files: listings.flatMap((l) => l.files),
+    problems: listings.flatMap((l) => l.problems),
+    unreadable: listings.flatMap((l) => l.unreadable),
+  };
 }
 
 /** When a file was last changed, as seen when it was read: a different stamp means read it again. */
@@ -129,36 +144,76 @@ export interface LoadedFile {
 /** Reads and builds one article file; read failures become problems. */
 export async function loadArticleFile(knowledgeDir: string, absolute: string): Promise<LoadedFile> {
   const file = displayPath(knowledgeDir, absolute);
-  let bytes: Buffer;
   let stamp: FileStamp;
+  let bytes: Buffer | null = null;
   try {
     // Checked before reading, so a huge file is never held in memory.
     const { size, mtimeMs } = await stat(absolute);
     stamp = { size, mtimeMs };
-    if (size > MAX_ARTICLE_BYTES) {
-      return {
-        article: null,
-        stamp,
-        problems: [{ file, line: 1, message: tooLarge(size), severity: 'error' }],
-      };
-    }
-    bytes = await readFile(absolute);
+    if (size <= MAX_ARTICLE_BYTES) bytes = await readFile(absolute);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return unreadable(file, error);
+  }
+  return built(file, stamp, bytes);
+}
+
+/**
+ * `loadArticleFile` without leaving the thread: one open, stat, read and
+ * close per file. Reading a folder at start-up waits for every file anyway,
+ * and a promise per step cost more than the reads themselves.
+ */
+export function loadArticleFileSync(knowledgeDir: string, absolute: string): LoadedFile {
+  const file = displayPath(knowledgeDir, absolute);
+  let stamp: FileStamp;
+  let bytes: Buffer | null = null;
+  let fd: number | null = null;
+  try {
+    fd = openSync(absolute, 'r');
+    const { size, mtimeMs } = fstatSync(fd);
+    stamp = { size, mtimeMs };
+    if (size <= MAX_ARTICLE_BYTES) bytes = readAll(fd, size);
+  } catch (error) {
+    return unreadable(file, error);
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  return built(file, stamp, bytes);
+}
+
+/** Reads `size` bytes from the start of an open file (fewer if it shrank meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, bytes, filled, size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return bytes.subarray(0, filled);
+}
+
+/** The article read from a file's bytes; null bytes mean the file is over the size limit. */
+function built(file: string, stamp: FileStamp, bytes: Buffer | null): LoadedFile {
+  if (!bytes)
     return {
       article: null,
-      readError: code,
-      problems: [
-        { file, line: 0, message: `file cannot be read (${code}): check its permissions`, severity: 'error' },
-      ],
+      stamp,
+      problems: [{ file, line: 1, message: tooLarge(stamp.size), severity: 'error' }],
     };
-  }
   const result = articleFromBytes(bytes, file);
   return { article: result.article, stamp, problems: result.problems.map((p) => ({ file, ...p })) };
 }
 
-/** Files read at once: enough to keep the disk busy, few enough never to run out of file handles. */
-const READS_IN_FLIGHT = 16;
+function unreadable(file: string, error: unknown): LoadedFile {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return {
+    article: null,
+    readError: code,
+    problems: [
+      { file, line: 0, message: `file cannot be read (${code}): check its permissions`, severity: 'error' },
+    ],
+  };
+}
 
 /** Maps `items` through an async function with at most `limit` calls in flight; results keep their order. */
 export async function mapLimit<T, R>(
@@ -186,10 +241,10 @@ export async function mapLimit<T, R>(
 export async function listKnowledgeFiles(
   knowledgeDir: string,
 ): Promise<{ files: string[]; problems: KnowledgeProblem[]; unreadable: string[] }> {
-  const problems: KnowledgeProblem[] = [];
+  const listing = await listFiles(path.resolve(knowledgeDir), knowledgeDir);
+  const { problems, unreadable } = listing;
   const files: string[] = [];
-  const unreadable: string[] = [];
-  for (const absolute of await listFiles(path.resolve(knowledgeDir), problems, knowledgeDir, unreadable)) {
+  for (const absolute of listing.files) {
     if (isArticlePath(absolute)) {
       files.push(absolute);
       continue;
@@ -229,15 +284,15 @@ export function dropDuplicates(articles: readonly Article[]): Knowledge {
   return { articles: kept, problems };
 }
 
-/** Reads and builds article files (absolute paths), several at a time; results in the same order. */
-export function loadArticleFiles(knowledgeDir: string, files: readonly string[]): Promise<LoadedFile[]> {
-  return mapLimit(files, READS_IN_FLIGHT, (file) => loadArticleFile(knowledgeDir, file));
+/** Reads and builds article files (absolute paths); results in the same order. */
+export function loadArticleFiles(knowledgeDir: string, files: readonly string[]): LoadedFile[] {
+  return files.map((file) => loadArticleFileSync(knowledgeDir, file));
 }
 
 /** Loads every article below `knowledgeDir`. Never throws for bad content. */
 export async function loadKnowledge(knowledgeDir: string): Promise<Knowledge> {
   const { files, problems } = await listKnowledgeFiles(knowledgeDir);
-  const loaded = await loadArticleFiles(knowledgeDir, files);
+  const loaded = loadArticleFiles(knowledgeDir, files);
   const articles: Article[] = [];
   for (const result of loaded) {
     problems.push(...result.problems);

@@ -101,17 +101,19 @@ function headingAttributes(
   return { text: bare };
 }
 
-/** Reduces inline Markdown to plain text: links to their text, emphasis and code to their content. */
+/**
+ * Reduces inline Markdown to plain text: links to their text, emphasis and
+ * code to their content. Each pattern runs only on text that holds its
+ * marker, which most paragraphs do not.
+ */
 function inlineText(text: string): string {
-  return (
-    text
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/`([^`]*)`/g, '$1')
-      .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-      .replace(/(^|[^\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)/g, '$1$2')
-      .replace(/(^|[^\w])_(?=\S)([^_]+?)(?<=\S)_(?!\w)/g, '$1$2')
-      // Only real tags go: "x < 5 and y > 2" is text.
-      .replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '')
-      .trim()
-  );
+  let out = text;
+  if (out.includes('[')) out = out.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
+  if (out.includes('`')) out = out.replace(/`([^`]*)`/g, '$1');
+  if (out.includes('**') || out.includes('__')) out = out.replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2');
+  if (out.includes('*')) out = out.replace(/(^|[^\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)/g, '$1$2');
+  if (out.includes('_')) out = out.replace(/(^|[^\w])_(?=\S)([^_]+?)(?<=\S)_(?!\w)/g, '$1$2');
+  // Only real tags go: "x < 5 and y > 2" is text.
+  if (out.includes('<')) out = out.replace(/<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/g, '');
+  return out.trim();
 }

@@ -4,16 +4,18 @@
  * callback decides what changed (it rescans the folder), so events are only
  * a signal and a missed or merged one does no harm.
  *
- * chokidar rather than `fs.watch(…, { recursive: true })`: on Linux, Node 20
- * emulates recursive watching in JavaScript and misses files in folders
- * created after the watch starts; chokidar watches new subfolders and
- * reports an editor's write-to-temporary-then-rename as one change. Neither
- * survives the watched folder itself being deleted and created again, so
- * when it disappears the folder is checked until it is back, then watched
- * anew.
+ * Each folder is watched on its own with `fs.watch`, which reports its
+ * files being added, changed, renamed or removed, and its subfolders
+ * appearing (they are then watched too) or going. Not `fs.watch(…,
+ * { recursive: true })`: on Linux, Node 20 emulates it in JavaScript and
+ * misses files in folders created after the watch starts. And not a watch
+ * per file: a folder of thousands of articles costs one watch, where one per
+ * file held about 5 KB of memory each. When the watched folder itself is
+ * deleted, it is checked until it is back, then watched anew.
  */
+import { type FSWatcher, watch } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type FSWatcher, watch } from 'chokidar';
 import { isFolder } from './load-knowledge.js';
 
 /** Where the watcher and the reload report: `{ info, warn, error }`, as the bot's logger has. */
@@ -60,7 +62,6 @@ export function watchKnowledge(
 ): KnowledgeWatcher {
   const { logger, debounceMs = 250, maxWaitMs = 1000, recheckMs = 1000 } = options;
   const root = path.resolve(knowledgeDir);
-  let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | null = null;
   let recheck: NodeJS.Timeout | null = null;
   let firstPending = 0;
@@ -110,35 +111,87 @@ export function watchKnowledge(
     }, recheckMs);
   };
 
+  // The folders watched, by absolute path.
+  const watches = new Map<string, FSWatcher>();
+
+  const unwatch = (dir: string) => {
+    for (const [watched, folderWatch] of watches) {
+      if (watched === dir || watched.startsWith(dir + path.sep)) {
+        folderWatch.close();
+        watches.delete(watched);
+      }
+    }
+  };
+
+  /** Watches a folder and, below it, every subfolder that is not hidden. */
+  const watchFolder = async (dir: string): Promise<void> => {
+    if (closed || watches.has(dir)) return;
+    let folderWatch: FSWatcher;
+    try {
+      folderWatch = watch(dir, (event, name) => void changed(dir, event, name));
+    } catch (error) {
+      // Gone already, or unreadable: the rescan this leads to reports what it finds.
+      if (dir !== root) schedule(undefined, true);
+      else logger.warn(`Watching ${knowledgeDir}: ${describe(error)}`);
+      return;
+    }
+    folderWatch.on('error', (error) => {
+      logger.warn(`Watching ${knowledgeDir}: ${describe(error)}`);
+      schedule(undefined, true);
+    });
+    watches.set(dir, folderWatch);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries)
+      if (entry.isDirectory() && !isHidden(entry.name)) await watchFolder(path.join(dir, entry.name));
+  };
+
+  /** What a folder's watch reported about one of its entries (or the folder itself, when it is deleted). */
+  const changed = async (dir: string, event: string, name: string | null) => {
+    if (closed) return;
+    if (!name) {
+      schedule(undefined, true);
+      return;
+    }
+    // The folder itself deleted: its own watch says so, under its own name (which may be hidden).
+    if (!(await isFolder(root))) {
+      if (closed || !watches.has(root)) return;
+      logger.warn(`Knowledge folder ${knowledgeDir} was removed: serving what is loaded until it is back`);
+      unwatch(root);
+      waitForFolder();
+      return;
+    }
+    if (isHidden(name)) return;
+    const file = path.join(dir, name);
+    if (watches.has(file)) {
+      // A watched subfolder: the files it held go with it.
+      if (!(await isFolder(file))) {
+        unwatch(file);
+        schedule(file, true);
+      }
+      return;
+    }
+    const isNewFolder =
+      event === 'rename' &&
+      (await stat(file).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
+    if (isNewFolder) {
+      // A folder moved or copied in holds files no event names one by one.
+      await watchFolder(file);
+      schedule(file, true);
+    } else {
+      schedule(file);
+    }
+  };
+
   const start = async (): Promise<void> => {
     if (!(await isFolder(root))) {
       logger.warn(`Knowledge folder ${knowledgeDir} is missing: serving what is loaded until it is back`);
       waitForFolder();
       return;
     }
-    const current = watch(root, {
-      ignoreInitial: true,
-      // Hidden files are editors' temporaries and never articles.
-      ignored: (file: string) => file !== root && path.basename(file).startsWith('.'),
-    });
-    watcher = current;
-    current.on('all', (event, file) => {
-      if (event === 'unlinkDir' && path.resolve(file) === root) {
-        logger.warn(`Knowledge folder ${knowledgeDir} was removed: serving what is loaded until it is back`);
-        watcher = null;
-        void current.close();
-        waitForFolder();
-        return;
-      }
-      // A folder moved in or out holds files no event names one by one.
-      schedule(file, event === 'addDir' || event === 'unlinkDir');
-    });
-    current.on('error', (error) => {
-      logger.warn(`Watching ${knowledgeDir}: ${describe(error)}`);
-      schedule(undefined, true);
-    });
-    await new Promise<void>((resolve) => current.once('ready', resolve));
-    if (closed) await current.close();
+    await watchFolder(root);
   };
 
   const ready = start();
@@ -149,10 +202,15 @@ export function watchKnowledge(
       if (timer) clearTimeout(timer);
       if (recheck) clearTimeout(recheck);
       await ready;
-      await watcher?.close();
+      unwatch(root);
       await running;
     },
   };
+}
+
+/** Hidden files and folders are editors' temporaries and the like, never articles. */
+function isHidden(name: string): boolean {
+  return name.startsWith('.');
 }
 
 function describe(error: unknown): string {

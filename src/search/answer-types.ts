@@ -12,29 +12,94 @@ export type AnswerType = 'when' | 'who' | 'where' | 'quantity';
 /** Bit flags of what a sentence contains, one per answer type. */
 export const ANSWER_FLAGS: Readonly<Record<AnswerType, number>> = { when: 1, who: 2, where: 4, quantity: 8 };
 
-const MONTH = /\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/;
-const YEAR = /\b(1[89]|20)\d{2}\b/;
-const PERIOD = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)[-\s](day|week|month|year|hour)s?\b/i;
-const DAY = /\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow|tonight)\b/;
-const RELATIVE =
-  /\b(last|next|this|coming|previous|past|earlier|later)\s+(week|weekend|month|year|decade|spring|summer|autumn|fall|winter)\b|\b(ago|decades?|centuries|century)\b/i;
-// A count or amount; a year ("since 2022") is a date, not a quantity.
-const NUMBER =
-  /(?<![\d.,])(?!(?:19|20)\d{2}(?!\d|[.,]\d))\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)s?\b/i;
-const ROLE =
-  /\b(President|Minister|Secretary|Chancellor|Premier|King|Queen|Pope|Senator|Ambassador|Envoy|Spokes(?:man|woman|person)|aide|adviser|advisor|General|Commander|Mayor|Governor|CEO|Chair(?:man|woman)?)\b/;
-// Two capitalised words in a row after the first word: most often a person's name.
-const NAME = /\s\p{Lu}\p{Ll}+\s+\p{Lu}\p{Ll}+/u;
-const PLACE = /\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+/u;
+/** The words of a list written out in a string. */
+const words = (list: string): string[] => list.trim().split(/\s+/);
 
-/** The answer-type flags of a sentence, from its original text. */
-export function sentenceAnswerFlags(text: string): number {
+const MONTHS = words('January February March April May June July August September October November December');
+const DAYS = words(
+  'Monday Tuesday Wednesday Thursday Friday Saturday Sunday yesterday today tomorrow tonight',
+);
+const ROLES = words(`President Minister Secretary Chancellor Premier King Queen Pope Senator Ambassador Envoy
+  Spokesman Spokeswoman Spokesperson aide adviser advisor General Commander Mayor Governor CEO Chair Chairman
+  Chairwoman`);
+/** Words for "long ago" (matched in any case). */
+const AGES = words('ago decade decades centuries century');
+/** Counts written out (in any case, and also with a plural s). */
+const COUNTS = words(
+  'one two three four five six seven eight nine ten dozen hundred thousand million billion',
+);
+
+const MONTH = `\\b(${MONTHS.join('|')})\\b`;
+const YEAR = '\\b(1[89]|20)\\d{2}\\b';
+const PERIOD = anyCase(
+  '\\b(\\d+|one|two|three|four|five|six|seven|eight|nine|ten)[-\\s](day|week|month|year|hour)s?\\b',
+);
+const DAY = `\\b(${DAYS.join('|')})\\b`;
+const RELATIVE = anyCase(
+  `\\b(last|next|this|coming|previous|past|earlier|later)\\s+(week|weekend|month|year|decade|spring|summer|autumn|fall|winter)\\b|\\b(${AGES.join('|')})\\b`,
+);
+const ROLE = `\\b(${ROLES.join('|')})\\b`;
+// Two capitalised words in a row after the first word: most often a person's name.
+const NAME = '\\s\\p{Lu}\\p{Ll}+\\s+\\p{Lu}\\p{Ll}+';
+
+/** A date, a day or a span of time. */
+const WHEN = new RegExp([MONTH, YEAR, PERIOD, DAY, RELATIVE].join('|'));
+/** A role or a person's name. */
+const WHO = new RegExp([ROLE, NAME].join('|'), 'u');
+const PLACE = /\b(in|at|to|from|near|outside)\s+(the\s+)?\p{Lu}\p{L}+/u;
+// A count or amount; a year ("since 2022") is a date, not a quantity.
+const NUMBER = new RegExp(
+  `(?<![\\d.,])(?!(?:19|20)\\d{2}(?!\\d|[.,]\\d))\\d|\\b(${COUNTS.join('|')})s?\\b`,
+  'i',
+);
+
+/**
+ * A pattern's source matching its letters in either case, for the parts of a
+ * combined pattern that ignore case (the `i` flag would apply to all of it).
+ * Escapes are kept; the pattern must have no letters inside brackets.
+ */
+function anyCase(source: string): string {
+  return source.replace(/\\.|[a-z]/gi, (m) =>
+    m.length === 2 ? m : `[${m.toLowerCase()}${m.toUpperCase()}]`,
+  );
+}
+
+/**
+ * The answer-type flags of a sentence, from its original text. Flags in
+ * `known` (found from its tokens, see `tokenAnswerFlags`) are not looked
+ * for again.
+ */
+export function sentenceAnswerFlags(text: string, known = 0): number {
+  let flags = known;
+  if ((flags & ANSWER_FLAGS.when) === 0 && WHEN.test(text)) flags |= ANSWER_FLAGS.when;
+  if ((flags & ANSWER_FLAGS.who) === 0 && WHO.test(text)) flags |= ANSWER_FLAGS.who;
+  if ((flags & ANSWER_FLAGS.where) === 0 && PLACE.test(text)) flags |= ANSWER_FLAGS.where;
+  if ((flags & ANSWER_FLAGS.quantity) === 0 && NUMBER.test(text)) flags |= ANSWER_FLAGS.quantity;
+  return flags;
+}
+
+const WHEN_TOKENS = new Set([...MONTHS, ...DAYS]);
+const AGE_TOKENS = new Set(AGES);
+const ROLE_TOKENS = new Set(ROLES);
+const COUNT_TOKENS = new Set([...COUNTS, ...COUNTS.map((c) => `${c}s`)]);
+
+/**
+ * The flags a token (a match of the token pattern) gives any sentence that
+ * holds it, found from the token alone: a month, a day, a role or a count
+ * written out. The patterns above read these words between word
+ * boundaries, and a token that starts with a letter has no letter or digit
+ * on either side (they would be part of it), so only an underscore can join
+ * it to a neighbour: a sentence with one must not be given these flags.
+ * Digits are left to the patterns: they may follow the letters of a token
+ * directly ("Russia’s2015" is two tokens).
+ */
+export function tokenAnswerFlags(token: string): number {
   let flags = 0;
-  if (MONTH.test(text) || YEAR.test(text) || PERIOD.test(text) || DAY.test(text) || RELATIVE.test(text))
-    flags |= ANSWER_FLAGS.when;
-  if (ROLE.test(text) || NAME.test(text)) flags |= ANSWER_FLAGS.who;
-  if (PLACE.test(text)) flags |= ANSWER_FLAGS.where;
-  if (NUMBER.test(text)) flags |= ANSWER_FLAGS.quantity;
+  // Letters other than ASCII ones may change length or meet another letter in lower case: those tokens are left to the patterns.
+  const lower = /^[\x20-\x7e]*$/.test(token) ? token.toLowerCase() : '';
+  if (WHEN_TOKENS.has(token) || AGE_TOKENS.has(lower)) flags |= ANSWER_FLAGS.when;
+  if (ROLE_TOKENS.has(token)) flags |= ANSWER_FLAGS.who;
+  if (COUNT_TOKENS.has(lower)) flags |= ANSWER_FLAGS.quantity;
   return flags;
 }
 

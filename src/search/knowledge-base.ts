@@ -87,7 +87,7 @@ export class KnowledgeBase {
   static async load(knowledgeDir: string, options: Partial<SearchOptions> = {}): Promise<KnowledgeBase> {
     const cache = new AnalysisCache();
     const listing = await listKnowledgeFiles(knowledgeDir);
-    const loaded = await loadArticleFiles(knowledgeDir, listing.files);
+    const loaded = loadArticleFiles(knowledgeDir, listing.files);
     const files = new Map<string, FileState>();
     listing.files.forEach((file, i) => {
       files.set(file, stateOf(loaded[i] as LoadedFile, null));

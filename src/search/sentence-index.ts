@@ -11,29 +11,75 @@
  * assembled beside the current one.
  */
 import type { Article, Sentence } from '../knowledge/types.js';
-import { indexTerms, type Reading, readText, readToken, stem, type Token } from './analyze.js';
-import { sentenceAnswerFlags } from './answer-types.js';
+import {
+  forgetStems,
+  indexTerms,
+  MAX_PHRASE_WORDS,
+  type Phrase,
+  phraseAt,
+  RawTokenTable,
+  readToken,
+  stem,
+  type Token,
+} from './analyze.js';
+import { sentenceAnswerFlags, tokenAnswerFlags } from './answer-types.js';
 import { resolveOptions, type SearchOptions } from './options.js';
+import { grown } from './typed-array.js';
 import { Dictionary, Lexicon, runToEnd, Vocabulary } from './vocabulary.js';
 
 /** Term ids of an article's sentences, and the words the vocabulary needs from it. */
 export interface ArticleAnalysis {
-  /** Term ids of all sentences, concatenated. */
-  termIds: Uint32Array;
-  /** Sentence i's terms are termIds[offsets[i] .. offsets[i + 1]). */
-  offsets: Uint32Array;
+  /**
+   * Where each sentence's terms start, then the term ids of all sentences:
+   * sentence i's are terms[terms[i] .. terms[i + 1]). One array rather than
+   * two, as an index holds one analysis per article.
+   */
+  terms: Uint32Array;
   flags: Uint8Array;
-  /** Distinct words (word ids), with how often each is written as a name (`named`) or not (`lower`). */
-  words: Uint32Array;
-  named: Counts;
-  lower: Counts;
+  /**
+   * The article's distinct words: per word, its id, how often it is written
+   * as a name, and how often not, as variable-length numbers (see `VarintWriter`).
+   */
+  words: Uint8Array;
 }
 
-/** Occurrence counts: 16 bits each unless an article repeats a word more often than that. */
-type Counts = Uint16Array | Uint32Array;
+/**
+ * Unsigned integers in 7-bit groups, low first, the high bit marking that
+ * more follow: most word ids take two or three bytes, most counts one.
+ */
+class VarintWriter {
+  bytes = new Uint8Array(1024);
+  length = 0;
 
-function counts(values: Uint32Array): Counts {
-  return values.every((v) => v <= 0xffff) ? Uint16Array.from(values) : values;
+  write(value: number): void {
+    if (this.length + 5 > this.bytes.length) this.bytes = grown(this.bytes, this.bytes.length * 2);
+    let v = value;
+    while (v >= 0x80) {
+      this.bytes[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.bytes[this.length++] = v;
+  }
+}
+
+/** Reads, in order, the numbers `VarintWriter` wrote. */
+class VarintReader {
+  private at = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get done(): boolean {
+    return this.at >= this.bytes.length;
+  }
+
+  next(): number {
+    let value = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      const byte = this.bytes[this.at++] as number;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+    }
+  }
 }
 
 /** What indexing needs of one token: its term ids and its word's id. */
@@ -42,15 +88,54 @@ interface TokenEntry {
   word: number;
 }
 
-/** A raw token's reading with the ids indexing needs, for both ways it can read. */
-interface IndexedReading extends Reading {
-  plainEntry: TokenEntry;
-  shoutedEntry: TokenEntry;
-}
-
-/** Readings kept past this many are dropped, like the analyser's own caches. */
+/** Raw tokens read past this many are forgotten, like the analyser's own caches. */
 const READING_CACHE_LIMIT = 200_000;
-const HOT_READINGS = 2048;
+
+// A raw token's bits: written capitalised; may begin a multi-word name; then the answer-type flags it gives.
+const CAPITALIZED = 1;
+const STARTS_PHRASE = 2;
+const ANSWER_SHIFT = 2;
+
+/** Fields of a raw token's record. */
+const WORD = 0;
+const BITS = 1;
+const PLAIN_TERMS = 2;
+const SHOUTED_TERMS = 3;
+const RECORD = 4;
+
+/**
+ * What indexing needs of each raw token, by raw id, in one flat array, so
+ * that a token's lookup touches one place: its word id (-1 when it does not
+ * read as a word), its bits, and its terms in ordinary text and in text
+ * written in capitals. Terms are kept as one number: the term id when there
+ * is one term, -1 when there is none, and otherwise -2 - the position in
+ * `lists` of the count followed by the term ids.
+ */
+class RawEntries {
+  records = new Int32Array(RECORD * 4096);
+  lists = new Int32Array(1024);
+  private listsLength = 0;
+
+  /** Records raw id `id`, the next one. */
+  add(id: number, word: number, bits: number, plain: readonly number[], shouted: readonly number[]): void {
+    if (RECORD * (id + 1) > this.records.length) this.records = grown(this.records, this.records.length * 2);
+    const at = RECORD * id;
+    this.records[at + WORD] = word;
+    this.records[at + BITS] = bits;
+    this.records[at + PLAIN_TERMS] = this.terms(plain);
+    this.records[at + SHOUTED_TERMS] = this.terms(shouted);
+  }
+
+  private terms(terms: readonly number[]): number {
+    if (terms.length <= 1) return terms[0] ?? -1;
+    const at = this.listsLength;
+    this.listsLength += 1 + terms.length;
+    if (this.listsLength > this.lists.length) this.lists = grown(this.lists, this.listsLength * 2);
+    this.lists[at] = terms.length;
+    this.lists.set(terms, at + 1);
+    return -2 - at;
+  }
+}
 
 /**
  * Term and word ids, and per-article analyses, that survive rebuilds. Pass
@@ -62,15 +147,18 @@ export class AnalysisCache {
   /** Every word seen, with its stem: word ids are positions in it. */
   readonly lexicon = new Lexicon();
   private readonly articles = new Map<string, ArticleAnalysis>();
-  // One lookup per token gives all its ids: the reading of its raw text with the ids attached.
-  private readonly readings = new Map<string, IndexedReading | null>();
-  // The words seen twice first, which by Zipf's law are most of the text: a table small enough to stay in the processor's cache.
-  private readonly hot = new Map<string, IndexedReading | null>();
+  // Raw tokens by id, and what each gives the index: a token already seen is neither read nor looked up again.
+  private raws = new RawTokenTable();
+  private entries = new RawEntries();
   // Multi-word names, which join several raw tokens into one.
-  private readonly joined = new Map<Token, TokenEntry>();
-  // Per word id: occurrences in the article being analysed. Zeroed after each article.
-  private named: Uint32Array = new Uint32Array(1024);
-  private lower: Uint32Array = new Uint32Array(1024);
+  private readonly joined = new Map<Phrase, TokenEntry>();
+  // Scratch for the article being analysed, reused: per word id, occurrences as a name and not (zeroed after each
+  // article); the words met; the term ids so far.
+  private occurrences = new Uint32Array(2048);
+  private readonly seen: number[] = [];
+  private termIds = new Uint32Array(4096);
+  private termCount = 0;
+  private readonly words = new VarintWriter();
 
   /** The analysis of an article, from the cache when its content is unchanged. */
   analyse(article: Article): ArticleAnalysis {
@@ -86,21 +174,24 @@ export class AnalysisCache {
   /** The id of a word, recording its stem when the word is new. */
   private wordId(word: string, wordStem: string): number {
     const id = this.lexicon.idOf(word, wordStem);
-    if (id >= this.named.length) {
-      this.named = grow(this.named);
-      this.lower = grow(this.lower);
-    }
+    if (2 * id + 1 >= this.occurrences.length)
+      this.occurrences = grown(this.occurrences, this.occurrences.length * 2);
     return id;
   }
 
   /**
-   * Forgets the readings of raw tokens, which only speed up analysing many
-   * articles: after a full load they would hold on to every word's spelling
-   * for the few articles a reload re-analyses.
+   * Forgets the raw tokens read and the stems found, which only speed up
+   * analysing many articles: after a full load they would hold on to every
+   * word's spelling for the few articles a reload re-analyses.
    */
   forgetReadings(): void {
-    this.readings.clear();
-    this.hot.clear();
+    forgetStems();
+    this.forgetRaws();
+  }
+
+  private forgetRaws(): void {
+    this.raws = new RawTokenTable();
+    this.entries = new RawEntries();
     this.joined.clear();
   }
 
@@ -110,91 +201,156 @@ export class AnalysisCache {
     for (const key of this.articles.keys()) if (!live.has(key)) this.articles.delete(key);
   }
 
-  private readonly read = (raw: string): IndexedReading | null => {
-    let reading = this.hot.get(raw);
-    if (reading !== undefined) return reading;
-    reading = this.readings.get(raw);
-    if (reading !== undefined) {
-      if (this.hot.size < HOT_READINGS) this.hot.set(raw, reading);
-    } else {
-      const fresh = readToken(raw);
-      reading = fresh && {
-        plain: fresh.plain,
-        shouted: fresh.shouted,
-        startsPhrase: fresh.startsPhrase,
-        plainEntry: this.entryOf(fresh.plain),
-        shoutedEntry: this.entryOf(fresh.shouted),
-      };
-      if (this.readings.size >= READING_CACHE_LIMIT) {
-        this.readings.clear();
-        this.hot.clear();
-      }
-      this.readings.set(raw, reading);
-    }
-    return reading;
-  };
-
   private entryOf(token: Token): TokenEntry {
     const word = this.lexicon.get(token.word) ?? this.wordId(token.word, stem(token.word));
     return { terms: indexTerms([token]).map((t) => this.terms.idOf(t)), word };
   }
 
-  private entry(token: Token, reading: IndexedReading | null): TokenEntry {
-    if (reading) return token === reading.plain ? reading.plainEntry : reading.shoutedEntry;
-    let entry = this.joined.get(token);
+  /** Reads the raw tokens the last scan met for the first time, in order. */
+  private readFresh(): void {
+    const { raws, entries } = this;
+    let id = raws.size - raws.fresh.length;
+    for (const raw of raws.fresh) {
+      const reading = readToken(raw);
+      const answers = tokenAnswerFlags(raw) << ANSWER_SHIFT;
+      if (!reading) {
+        entries.add(id++, -1, answers, [], []);
+        continue;
+      }
+      const plain = this.entryOf(reading.plain);
+      // Terms depend on the word, its parts and whether it is an acronym: in capitals, only an acronym reads otherwise.
+      const shouted = reading.plain.acronym ? this.entryOf(reading.shouted) : plain;
+      const bits =
+        answers | (reading.plain.capitalized ? CAPITALIZED : 0) | (reading.startsPhrase ? STARTS_PHRASE : 0);
+      entries.add(id++, plain.word, bits, plain.terms, shouted.terms);
+    }
+  }
+
+  /** The entry of a multi-word name. */
+  private phraseEntry(phrase: Phrase): TokenEntry {
+    let entry = this.joined.get(phrase);
     if (!entry) {
-      entry = this.entryOf(token);
-      this.joined.set(token, entry);
+      entry = this.entryOf(phrase.token);
+      this.joined.set(phrase, entry);
     }
     return entry;
   }
 
+  /** Adds one token's terms (encoded as in `RawEntries`) to the article's. */
+  private addTerms(terms: number): void {
+    if (this.termCount + 1 > this.termIds.length) this.termIds = grown(this.termIds, this.termIds.length * 2);
+    if (terms >= 0) {
+      this.termIds[this.termCount++] = terms;
+    } else if (terms < -1) {
+      const { lists } = this.entries;
+      const at = -2 - terms;
+      const length = lists[at] as number;
+      if (this.termCount + length > this.termIds.length)
+        this.termIds = grown(this.termIds, (this.termCount + length) * 2);
+      this.termIds.set(lists.subarray(at + 1, at + 1 + length), this.termCount);
+      this.termCount += length;
+    }
+  }
+
+  /** Counts one occurrence of a word in the article: as a name, or not. */
+  private count(word: number, asName: boolean): void {
+    const { occurrences } = this;
+    if (occurrences[2 * word] === 0 && occurrences[2 * word + 1] === 0) this.seen.push(word);
+    occurrences[2 * word + (asName ? 0 : 1)] = (occurrences[2 * word + (asName ? 0 : 1)] as number) + 1;
+  }
+
+  /**
+   * Adds a sentence's tokens (the last scan's) to the article's terms and
+   * word counts, reading known multi-word names as one token as `tokenize`
+   * does; returns the answer-type flags its tokens give on their own (see
+   * `tokenAnswerFlags`). The first word of a sentence is capitalised
+   * whatever it is, so it says nothing of whether the word is a name.
+   */
+  private addSentence(n: number): number {
+    const { raws } = this;
+    const { records } = this.entries;
+    const { ids, shouting } = raws;
+    const field = shouting ? SHOUTED_TERMS : PLAIN_TERMS;
+    let bitsSeen = 0;
+    // k: the token's place among those that read as words, once names are joined.
+    for (let t = 0, k = 0; t < n; t++) {
+      const at = RECORD * (ids[t] as number);
+      const bits = records[at + BITS] as number;
+      bitsSeen |= bits;
+      const word = records[at + WORD] as number;
+      if (word === -1) continue;
+      if ((bits & STARTS_PHRASE) !== 0) {
+        const end = this.addPhrase(t, n, k);
+        if (end !== -1) {
+          t = end;
+          k++;
+          continue;
+        }
+      }
+      this.addTerms(records[at + field] as number);
+      this.count(word, k > 0 && !shouting && (bits & CAPITALIZED) !== 0);
+      k++;
+    }
+    return bitsSeen >> ANSWER_SHIFT;
+  }
+
+  /**
+   * Adds the multi-word name that starts at the last scan's token `t`, the
+   * `k`th that reads as a word, if one does; returns the position of its
+   * last token, or -1.
+   */
+  private addPhrase(t: number, n: number, k: number): number {
+    const { records } = this.entries;
+    const lexiconWords = this.lexicon.words;
+    const words: string[] = [];
+    const ends: number[] = [];
+    for (let u = t; u < n && words.length < MAX_PHRASE_WORDS; u++) {
+      const word = records[RECORD * (this.raws.ids[u] as number) + WORD] as number;
+      if (word === -1) continue;
+      words.push(lexiconWords[word] as string);
+      ends.push(u);
+    }
+    const phrase = phraseAt(words, 0);
+    if (!phrase) return -1;
+    const entry = this.phraseEntry(phrase);
+    for (const term of entry.terms) this.addTerms(term);
+    this.count(entry.word, k > 0 && phrase.token.capitalized);
+    return ends[phrase.words.length - 1] as number;
+  }
+
   private analyseArticle(article: Article): ArticleAnalysis {
     const { sentences } = article;
-    const ids: number[] = [];
-    const offsets = new Uint32Array(sentences.length + 1);
     const flags = new Uint8Array(sentences.length);
-    const seen: number[] = [];
+    // The first places hold where each sentence's terms start.
+    this.termCount = sentences.length + 1;
+    if (this.termCount > this.termIds.length) this.termIds = grown(this.termIds, this.termCount * 2);
+    this.termIds[0] = this.termCount;
     for (let i = 0; i < sentences.length; i++) {
       const text = (sentences[i] as Sentence).text;
-      const { tokens, readings } = readText(text, this.read);
-      // Read after the readings: reading a new word may have grown the counters.
-      const { named, lower } = this;
-      for (let k = 0; k < tokens.length; k++) {
-        const token = tokens[k] as Token;
-        const { terms, word } = this.entry(token, readings[k] ?? null);
-        for (let t = 0; t < terms.length; t++) ids.push(terms[t] as number);
-        if (named[word] === 0 && lower[word] === 0) seen.push(word);
-        // The first word of a sentence is capitalised whatever it is, so it says nothing.
-        if (k > 0 && token.capitalized) named[word] = (named[word] as number) + 1;
-        else lower[word] = (lower[word] as number) + 1;
-      }
-      offsets[i + 1] = ids.length;
-      flags[i] = sentenceAnswerFlags(text);
+      // Bounded, so a stream of unique garbage words cannot grow memory without end.
+      if (this.raws.size >= READING_CACHE_LIMIT) this.forgetRaws();
+      const n = this.raws.scan(text);
+      if (this.raws.fresh.length) this.readFresh();
+      const known = this.addSentence(n);
+      this.termIds[i + 1] = this.termCount;
+      // What the tokens say holds unless an underscore joins one to its neighbour (see `tokenAnswerFlags`).
+      flags[i] = sentenceAnswerFlags(text, known !== 0 && !text.includes('_') ? known : 0);
     }
-    const { named, lower } = this;
-    const words = Uint32Array.from(seen);
-    const analysis = {
-      termIds: Uint32Array.from(ids),
-      offsets,
-      flags,
-      words,
-      named: counts(words.map((w) => named[w] as number)),
-      lower: counts(words.map((w) => lower[w] as number)),
-    };
-    for (const w of seen) named[w] = lower[w] = 0;
-    return analysis;
+    const { occurrences, seen, words } = this;
+    words.length = 0;
+    for (const w of seen) {
+      words.write(w);
+      words.write(occurrences[2 * w] as number);
+      words.write(occurrences[2 * w + 1] as number);
+      occurrences[2 * w] = occurrences[2 * w + 1] = 0;
+    }
+    seen.length = 0;
+    return { terms: this.termIds.slice(0, this.termCount), flags, words: words.bytes.slice(0, words.length) };
   }
 }
 
 function analysisKey(article: Article): string {
   return `${article.slug}\u0000${article.hash}\u0000${article.sentences.length}`;
-}
-
-function grow(array: Uint32Array): Uint32Array {
-  const bigger = new Uint32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
 
 /** Everything a build computes; a `SentenceIndex` is a view over it. */
@@ -245,7 +401,7 @@ function* buildSteps(
     const analysis = analyses[a] as ArticleAnalysis;
     firstDoc[a] = doc;
     article.sentences.forEach((sentence, i) => {
-      const length = (analysis.offsets[i + 1] as number) - (analysis.offsets[i] as number);
+      const length = (analysis.terms[i + 1] as number) - (analysis.terms[i] as number);
       sentences[doc] = sentence;
       docArticle[doc] = a;
       flags[doc] = analysis.flags[i] ?? 0;
@@ -260,22 +416,24 @@ function* buildSteps(
   const termCount = cache.terms.size;
   const df = new Uint32Array(termCount);
   const lastDoc = new Int32Array(termCount).fill(-1);
-  const forEachTerm = (fn: (term: number, d: number) => void) =>
+  // Each document's terms are terms[from .. to) of its article's analysis.
+  const forEachDocument = (fn: (terms: Uint32Array, from: number, to: number, d: number) => void) =>
     function* () {
       for (let a = 0; a < analyses.length; a++) {
-        const { termIds, offsets } = analyses[a] as ArticleAnalysis;
+        const { terms, flags } = analyses[a] as ArticleAnalysis;
         const first = firstDoc[a] as number;
-        for (let i = 0; i + 1 < offsets.length; i++) {
-          const d = first + i;
-          for (let p = offsets[i] as number; p < (offsets[i + 1] as number); p++) fn(termIds[p] as number, d);
-        }
+        for (let i = 0; i < flags.length; i++)
+          fn(terms, terms[i] as number, terms[i + 1] as number, first + i);
         if (a % 64 === 63) yield;
       }
     };
-  yield* forEachTerm((term, d) => {
-    if (lastDoc[term] !== d) {
-      lastDoc[term] = d;
-      df[term] = (df[term] as number) + 1;
+  yield* forEachDocument((termIds, from, to, d) => {
+    for (let p = from; p < to; p++) {
+      const term = termIds[p] as number;
+      if (lastDoc[term] !== d) {
+        lastDoc[term] = d;
+        df[term] = (df[term] as number) + 1;
+      }
     }
   })();
   const postingStarts = new Uint32Array(termCount + 1);
@@ -286,16 +444,19 @@ function* buildSteps(
   // Each term's postings are filled in document order; a repeat within a document adds to its count.
   const next = postingStarts.slice(0, termCount);
   lastDoc.fill(-1);
-  yield* forEachTerm((term, d) => {
-    if (lastDoc[term] !== d) {
-      lastDoc[term] = d;
-      const at = next[term] as number;
-      postingDocs[at] = d;
-      postingFreqs[at] = 1;
-      next[term] = at + 1;
-    } else {
-      const at = (next[term] as number) - 1;
-      postingFreqs[at] = Math.min((postingFreqs[at] as number) + 1, 255);
+  yield* forEachDocument((termIds, from, to, d) => {
+    for (let p = from; p < to; p++) {
+      const term = termIds[p] as number;
+      if (lastDoc[term] !== d) {
+        lastDoc[term] = d;
+        const at = next[term] as number;
+        postingDocs[at] = d;
+        postingFreqs[at] = 1;
+        next[term] = at + 1;
+      } else {
+        const at = (next[term] as number) - 1;
+        postingFreqs[at] = Math.min((postingFreqs[at] as number) + 1, 255);
+      }
     }
   })();
 
@@ -318,10 +479,11 @@ function* buildSteps(
   const named = new Uint32Array(cache.lexicon.size);
   const lower = new Uint32Array(cache.lexicon.size);
   for (const analysis of analyses) {
-    analysis.words.forEach((w, k) => {
-      named[w] = (named[w] as number) + (analysis.named[k] as number);
-      lower[w] = (lower[w] as number) + (analysis.lower[k] as number);
-    });
+    for (const numbers = new VarintReader(analysis.words); !numbers.done; ) {
+      const w = numbers.next();
+      named[w] = (named[w] as number) + numbers.next();
+      lower[w] = (lower[w] as number) + numbers.next();
+    }
   }
   yield* cache.lexicon.catchUp();
   const vocabulary = new Vocabulary(options.fuzzyThreshold, cache.lexicon, named, lower);
@@ -422,7 +584,7 @@ export class SentenceIndex {
     const analysis = article === undefined ? undefined : this.data.analyses[article];
     if (article === undefined || !analysis) return new Uint32Array(0);
     const local = doc - (this.data.firstDoc[article] as number);
-    return analysis.termIds.subarray(analysis.offsets[local], analysis.offsets[local + 1]);
+    return analysis.terms.subarray(analysis.terms[local], analysis.terms[local + 1]);
   }
 
   /** The id of an indexed term, or undefined when no sentence has it. */

@@ -20,6 +20,7 @@
  * typo at 30,000 sentences.
  */
 import Fuse from 'fuse.js';
+import { IntList } from './typed-array.js';
 
 /** A known word close to a misspelt one. */
 export interface Correction {
@@ -40,12 +41,29 @@ const FIRST_LETTER_FREE = 7;
 /** Words handled between two pauses when the lexicon catches up in slices. */
 const WORDS_PER_STEP = 4096;
 
-/** The distinct letter pairs of a word, with `^` and `$` marking its ends. */
-function bigrams(word: string): Set<string> {
-  const padded = `^${word}$`;
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < padded.length; i++) out.add(padded.slice(i, i + 2));
-  return out;
+// Letter pairs of the last word `bigrams` read, reused: a lexicon reads every word once.
+let pairScratch = new Int32Array(64);
+
+/**
+ * The distinct letter pairs of a word, with `^` and `$` marking its ends,
+ * each as one number (two UTF-16 code units), in ascending order. Valid
+ * until the next call.
+ */
+function bigrams(word: string): Int32Array {
+  const count = word.length + 1;
+  if (pairScratch.length < count) pairScratch = new Int32Array(count * 2);
+  let previous = 0x5e; // ^
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    pairScratch[i] = (previous << 16) | c;
+    previous = c;
+  }
+  pairScratch[word.length] = (previous << 16) | 0x24; // $
+  const sorted = pairScratch.subarray(0, count).sort();
+  let distinct = 0;
+  for (let i = 0; i < count; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i] as number;
+  return sorted.subarray(0, distinct);
 }
 
 /** Strings numbered in order of first sight. Ids never change, so cached analyses stay valid. */
@@ -80,16 +98,15 @@ export class Lexicon {
   private readonly dictionary = new Dictionary();
   /** Per word id: its stem. */
   readonly stems: string[] = [];
-  // Correctable word ids by letter pair and word length (`pair:length`), and how many words are in it so far.
-  private readonly pairs = new Map<string, number[]>();
+  // Correctable word ids by word length, then letter pair; and how many words are in it so far.
+  private readonly pairs = new Map<number, Map<number, IntList>>();
   private paired = 0;
   // Per word: pairs shared with the current misspelling (zeroed after each).
   private shared = new Uint16Array(0);
   // Every distinct stem, sorted, for families; and how many words' stems are in it so far.
   private sortedStems: string[] = [];
-  private readonly stemSet = new Set<string>();
-  /** Word ids by stem, for the words a family member stands for. */
-  private readonly stemWords = new Map<string, number[]>();
+  /** Word ids by stem, for the words a family member stands for: most stems have one word, kept as a number. */
+  private readonly stemWords = new Map<string, number | number[]>();
   private stemmed = 0;
 
   /** The id of a word, adding it (with its stem) when new. */
@@ -118,12 +135,16 @@ export class Lexicon {
     for (; this.paired < this.words.length; this.paired++) {
       const word = this.words[this.paired] as string;
       if (CORRECTABLE.test(word)) {
+        let byPair = this.pairs.get(word.length);
+        if (!byPair) {
+          byPair = new Map();
+          this.pairs.set(word.length, byPair);
+        }
         for (const pair of bigrams(word)) {
-          const key = `${pair}:${word.length}`;
-          let row = this.pairs.get(key);
+          let row = byPair.get(pair);
           if (!row) {
-            row = [];
-            this.pairs.set(key, row);
+            row = new IntList();
+            byPair.set(pair, row);
           }
           row.push(this.paired);
         }
@@ -134,11 +155,13 @@ export class Lexicon {
     for (; this.stemmed < this.stems.length; this.stemmed++) {
       const stem = this.stems[this.stemmed] as string;
       const words = this.stemWords.get(stem);
-      if (words) words.push(this.stemmed);
-      else this.stemWords.set(stem, [this.stemmed]);
-      if (!this.stemSet.has(stem)) {
-        this.stemSet.add(stem);
+      if (words === undefined) {
+        this.stemWords.set(stem, this.stemmed);
         fresh.push(stem);
+      } else if (typeof words === 'number') {
+        this.stemWords.set(stem, [words, this.stemmed]);
+      } else {
+        words.push(this.stemmed);
       }
     }
     if (fresh.length) this.sortedStems = mergeSorted(this.sortedStems, fresh.sort());
@@ -149,13 +172,18 @@ export class Lexicon {
     runToEnd(this.catchUp());
     if (this.shared.length < this.words.length) this.shared = new Uint16Array(this.words.length * 2);
     const query = bigrams(word);
-    const needed = query.size - 3 * max;
+    const needed = query.length - 3 * max;
     const passed: number[] = [];
     const seen: number[] = [];
     // Only words of a length within reach are counted.
     for (let length = Math.max(3, word.length - max); length <= word.length + max; length++) {
+      const byPair = this.pairs.get(length);
+      if (!byPair) continue;
       for (const pair of query) {
-        for (const id of this.pairs.get(`${pair}:${length}`) ?? []) {
+        const row = byPair.get(pair);
+        if (!row) continue;
+        for (let k = 0; k < row.length; k++) {
+          const id = row.values[k] as number;
           const count = (this.shared[id] as number) + 1;
           if (count === 1) seen.push(id);
           this.shared[id] = count;
@@ -175,7 +203,8 @@ export class Lexicon {
   /** Ids of the words with this stem. */
   wordsOf(stem: string): readonly number[] {
     runToEnd(this.catchUp());
-    return this.stemWords.get(stem) ?? [];
+    const words = this.stemWords.get(stem) ?? [];
+    return typeof words === 'number' ? [words] : words;
   }
 
   /**
@@ -195,7 +224,7 @@ export class Lexicon {
     }
     for (let len = Math.max(5, stem.length - 3); len < stem.length; len++) {
       const prefix = stem.slice(0, len);
-      if (this.stemSet.has(prefix)) out.push(prefix);
+      if (this.stemWords.has(prefix)) out.push(prefix);
     }
     return out;
   }

@@ -135,12 +135,38 @@ const SENTENCE_STARTERS = new Set([
 const BOUNDARY = /([.!?\u2026]+)(["'\u201d\u2019)\]]*)(\s+)/g;
 
 /** A character that can open a sentence: a capital, a digit, or an opening quote or bracket. */
-const OPENER = /^["'\u201c\u2018([]*[\p{Lu}\p{Lt}\p{N}]/u;
+const OPENER = /["'\u201c\u2018([]*[\p{Lu}\p{Lt}\p{N}]/uy;
+
+/** Characters looked at for what opens the next sentence. */
+const OPENER_WINDOW = 8;
+
+/** Whether the next sentence opens at `start`: an opener within the next few characters. */
+function opensAt(text: string, start: number): boolean {
+  OPENER.lastIndex = start;
+  return OPENER.test(text) && OPENER.lastIndex - start <= OPENER_WINDOW;
+}
+
+/** Whether a UTF-16 code unit is white space, as `\s` has it. */
+function isSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 
 /** The word just before position `end` (back to the previous whitespace). */
 function wordBefore(text: string, end: number): string {
   let i = end;
-  while (i > 0 && !/\s/.test(text[i - 1] ?? ' ')) i--;
+  while (i > 0 && !isSpace(text.charCodeAt(i - 1))) i--;
   return text.slice(i, end).replace(/^["'\u201c\u2018([]+/, '');
 }
 
@@ -173,7 +199,7 @@ export function splitSentences(paragraph: string): SentenceSpan[] {
   for (let m = BOUNDARY.exec(paragraph); m !== null; m = BOUNDARY.exec(paragraph)) {
     const punct = m[1] ?? '';
     const afterSpace = m.index + m[0].length;
-    if (!OPENER.test(paragraph.slice(afterSpace, afterSpace + 8))) continue;
+    if (!opensAt(paragraph, afterSpace)) continue;
     if (punct === '.') {
       const word = wordBefore(paragraph, m.index);
       if (!periodEndsSentence(word, wordAfter(paragraph, afterSpace))) continue;

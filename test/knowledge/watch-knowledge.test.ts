@@ -76,6 +76,18 @@ describe('watchKnowledge', () => {
     await until(() => calls === 5);
   });
 
+  it('watches folders created later at any depth, and calls back when one is removed', async () => {
+    await start();
+    mkdirSync(path.join(dir, 'x', 'y'), { recursive: true });
+    await until(() => calls === 1);
+    writeFileSync(path.join(dir, 'x', 'y', 'deep.md'), 'in a new nested folder');
+    await until(() => calls === 2);
+    rmSync(path.join(dir, 'x'), { recursive: true });
+    await until(() => calls === 3);
+    await sleep(300);
+    expect(calls).toBe(3);
+  });
+
   it('ignores hidden files, such as editors’ temporary copies', async () => {
     await start();
     writeFileSync(path.join(dir, '.a.md.swp'), 'swap');

@@ -63,6 +63,23 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('looks for the next sentence’s capital within eight characters, past quotes and brackets', () => {
+    expect(texts('It ended. (((((((A new day began.')).toEqual(['It ended.', '(((((((A new day began.']);
+    expect(texts('It ended. ((((((((A new day began.')).toEqual(['It ended. ((((((((A new day began.']);
+  });
+
+  it('takes any white space, wide or unbreakable, as the gap between sentences', () => {
+    expect(texts('It ended.\u00a0Then more.\u3000And more.')).toEqual([
+      'It ended.',
+      'Then more.',
+      'And more.',
+    ]);
+    expect(texts('They met\u3000Dr. Smith there. He left.')).toEqual([
+      'They met\u3000Dr. Smith there.',
+      'He left.',
+    ]);
+  });
+
   it('returns nothing for blank text', () => {
     expect(splitSentences('   \n ')).toEqual([]);
   });

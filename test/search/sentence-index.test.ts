@@ -1,0 +1,143 @@
+/**
+ * The index reads sentences the way questions are read: every sentence is
+ * indexed under the terms `tokenize` and `indexTerms` give its text, its
+ * words count as names as the text writes them, and it holds the answer
+ * types its text holds. Tried on generated text full of what tokenising has
+ * rules for.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../src/knowledge/types.js';
+import { indexTerms, tokenize } from '../../src/search/analyze.js';
+import { sentenceAnswerFlags } from '../../src/search/answer-types.js';
+import { AnalysisCache, SentenceIndex } from '../../src/search/sentence-index.js';
+import { article } from '../helpers/articles.js';
+
+/** An article whose sentences are exactly `texts`. */
+function articleOf(texts: readonly string[], title = 'Generated'): Article {
+  const base = article(title, {}, texts.length, 0);
+  return { ...base, sentences: base.sentences.map((s, i) => ({ ...s, text: texts[i] as string })) };
+}
+
+/** What the index must hold for these sentences, found with the question-side analysis. */
+function expected(texts: readonly string[], index: SentenceIndex) {
+  const counts = new Map<string, { named: number; lower: number }>();
+  const terms = texts.map((text) => {
+    const tokens = tokenize(text);
+    tokens.forEach((token, k) => {
+      const count = counts.get(token.word) ?? { named: 0, lower: 0 };
+      if (k > 0 && token.capitalized) count.named++;
+      else count.lower++;
+      counts.set(token.word, count);
+    });
+    return indexTerms(tokens).map((term) => index.termId(term));
+  });
+  const names = [...counts].map(([word, c]) => [word, c.named > c.lower] as const);
+  return { terms, names, flags: texts.map((text) => sentenceAnswerFlags(text)) };
+}
+
+/** What the index holds for its sentences. */
+function held(texts: readonly string[], index: SentenceIndex, words: readonly string[]) {
+  return {
+    terms: texts.map((_, d) => Array.from(index.termsOf(d))),
+    names: words.map((word) => [word, index.vocabulary.isName(word)] as const),
+    flags: texts.map((_, d) => index.flags[d]),
+  };
+}
+
+/** Checks that the index holds for its sentences what the question-side analysis finds in them. */
+function expectReadAsQuestions(texts: readonly string[], index: SentenceIndex): void {
+  const want = expected(texts, index);
+  expect(
+    held(
+      texts,
+      index,
+      want.names.map(([word]) => word),
+    ),
+  ).toEqual(want);
+}
+
+const piece = fc.constantFrom(
+  ' ',
+  '  ',
+  ', ',
+  '. ',
+  '\n',
+  '_',
+  'The',
+  'the',
+  'talks',
+  'U.S.',
+  'a.m.',
+  'x.y',
+  'United States',
+  'united kingdom',
+  'North Atlantic Treaty Organization',
+  'took place',
+  'cease-fire',
+  'cease\u2011fire',
+  '30-day',
+  '-',
+  "Russia's",
+  'Russia\u2019s',
+  "rock'n5",
+  '\u02bc',
+  'Zelenskyy',
+  'TÜRKIYE',
+  'café',
+  'cafe\u0301',
+  '½',
+  '٣',
+  '\u{1D400}',
+  '😀',
+  '\ud800',
+  'abcdefgh',
+  'abcdefghi',
+  'ABCDEFGHIJ',
+  'May',
+  'Tuesday',
+  'yesterday',
+  '2015',
+  '1999',
+  '2015.5',
+  '1,000',
+  '47',
+  'eight',
+  'Eights',
+  'decades ago',
+  'last week',
+  '30 days',
+  'President',
+  'aide',
+  'Ambassador Zimdo Zomtros',
+  'in Paris',
+  'at the Kremlin',
+  'WHO LEADS THE TALKS IN ISTANBUL',
+);
+const sentence = fc.array(piece, { maxLength: 24 }).map((pieces) => pieces.join(''));
+
+describe('SentenceIndex', () => {
+  it('indexes each sentence under the terms, names and answer types its text reads as', () => {
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 1, maxLength: 6 }), (texts) => {
+        expectReadAsQuestions(texts, new SentenceIndex([articleOf(texts)]));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads many distinct words alike, and again in the next index over the same cache', () => {
+    const words = Array.from(
+      { length: 6000 },
+      (_, i) => `w${i.toString(36)}x${'abcdefghij'.slice(0, i % 11)}`,
+    );
+    const texts = Array.from({ length: 60 }, (_, s) => words.slice(s * 100, s * 100 + 100).join(' '));
+    const cache = new AnalysisCache();
+    const first = new SentenceIndex([articleOf(texts)], {}, cache);
+    // As after a load: what was read is forgotten, and a changed article is read anew.
+    cache.forgetReadings();
+    const again = new SentenceIndex([articleOf(texts, 'Again')], {}, cache);
+    expectReadAsQuestions(texts, first);
+    expectReadAsQuestions(texts, again);
+  });
+});
