@@ -32,6 +32,7 @@ import {
   type KnowledgeWatcher,
   watchKnowledge,
 } from '../knowledge/watch-knowledge.js';
+import { commonness } from './english.js';
 import type { SearchOptions } from './options.js';
 import { answerQuestion } from './rank.js';
 import { AnalysisCache, SentenceIndex } from './sentence-index.js';
@@ -96,7 +97,23 @@ export class KnowledgeBase {
     const kb = new KnowledgeBase(knowledgeOf(folder), options, cache);
     kb.folder = folder;
     cache.forgetReadings();
+    kb.warmUp();
     return kb;
+  }
+
+  /**
+   * Readies the question path before the first person asks: loads the English word lists and
+   * runs a question (and a misspelt one) made from the knowledge's own first sentence, so that
+   * compiling the code and opening the word files do not fall on someone's question.
+   */
+  private warmUp(): void {
+    commonness('the');
+    const words = this.articles[0]?.sentences[0]?.text.split(/\s+/).slice(0, 6) ?? [];
+    if (words.length === 0) return;
+    this.answer(words.join(' '));
+    this.answer(
+      words.map((w) => (w.length > 5 ? `${w.slice(0, 2)}${w[3]}${w[2]}${w.slice(4)}` : w)).join(' '),
+    );
   }
 
   /** Answers a question from the current index. */

@@ -35,6 +35,12 @@ const CACHE_LIMIT = 10_000;
 /** Only letter words of three letters or more are offered as corrections: shorter ones have too many neighbours. */
 const CORRECTABLE = /^\p{L}{3,}$/u;
 
+/**
+ * How many look-alikes fuse.js scores at most, those sharing the most letter pairs: enough for every
+ * real near miss, few enough that a typo costs well under a millisecond in a large archive.
+ */
+const FUSE_CANDIDATES = 64;
+
 /** From this length on, a correction may change the first letter. */
 const FIRST_LETTER_FREE = 7;
 
@@ -168,7 +174,12 @@ export class Lexicon {
   }
 
   /** Ids of the words that share enough letter pairs with `word` to be within `max` edits, and that `keep` accepts. */
-  candidates(word: string, max: number, keep: (id: number) => boolean): number[] {
+  candidates(
+    word: string,
+    max: number,
+    keep: (id: number) => boolean,
+    limit = Number.POSITIVE_INFINITY,
+  ): number[] {
     runToEnd(this.catchUp());
     if (this.shared.length < this.words.length) this.shared = new Uint16Array(this.words.length * 2);
     const query = bigrams(word);
@@ -191,13 +202,15 @@ export class Lexicon {
         }
       }
     }
-    for (const id of seen) this.shared[id] = 0;
     // With too few pairs to require any, every word is a candidate.
-    const candidates = needed > 0 ? passed.sort((a, b) => a - b) : this.words.map((_, id) => id);
-    return candidates.filter((id) => {
+    const candidates = (needed > 0 ? passed : this.words.map((_, id) => id)).filter((id) => {
       const known = this.words[id] as string;
       return Math.abs(known.length - word.length) <= max && CORRECTABLE.test(known) && keep(id);
     });
+    // The most letter pairs in common first: the likeliest corrections, when only `limit` are wanted.
+    candidates.sort((a, b) => (this.shared[b] as number) - (this.shared[a] as number) || a - b);
+    for (const id of seen) this.shared[id] = 0;
+    return candidates.slice(0, limit);
   }
 
   /** Ids of the words with this stem. */
@@ -295,7 +308,7 @@ export class Vocabulary {
         (word.length >= FIRST_LETTER_FREE || known[0] === word[0])
       );
     };
-    const ids = this.lexicon.candidates(word, maxEdits, keep);
+    const ids = this.lexicon.candidates(word, maxEdits, keep, FUSE_CANDIDATES);
     const words = ids.map((id) => this.lexicon.words[id] as string);
     const fuse = new Fuse(words, {
       includeScore: true,
