@@ -11,7 +11,7 @@
 import type { Sentence } from '../knowledge/types.js';
 import { ANSWER_FLAGS } from './answer-types.js';
 import { type Alternative, parseQuery, type Query, type QueryTerm } from './query.js';
-import type { SentenceIndex } from './sentence-index.js';
+import { COMMENTARY_FLAG, type SentenceIndex } from './sentence-index.js';
 import { type Answer, type AnswerRequest, type Fact, sourceOf } from './types.js';
 
 /** Longest question read, in characters; the rest is ignored rather than searched. */
@@ -58,6 +58,8 @@ class Scoring {
   maxScore = 0;
   private leader = 0;
   private termCount = 0;
+  /** How many scored sentences were there when they were last sorted. */
+  private sortedCount = 0;
   private readonly acc: Accumulators;
   private readonly totalWeight: number;
   private readonly wanted: number;
@@ -98,11 +100,11 @@ class Scoring {
 
   /** A sentence's rank from its score and coverage so far: its final rank once every term is read. */
   rank(doc: number): number {
-    const { commentaryFactor, answerTypeBoost } = this.index.options;
-    let rank = (this.acc.score[doc] as number) * (this.index.options.rankCoverageBase + this.coverage(doc));
-    if (this.wanted !== 0 && ((this.index.flags[doc] as number) & this.wanted) !== 0)
-      rank *= 1 + answerTypeBoost;
-    if ((this.index.sentences[doc] as Sentence).kind === 'commentary') rank *= commentaryFactor;
+    const { commentaryFactor, answerTypeBoost, rankCoverageBase } = this.index.options;
+    const flags = this.index.flags[doc] as number;
+    let rank = (this.acc.score[doc] as number) * (rankCoverageBase + this.coverage(doc));
+    if ((flags & this.wanted) !== 0) rank *= 1 + answerTypeBoost;
+    if ((flags & COMMENTARY_FLAG) !== 0) rank *= commentaryFactor;
     return rank;
   }
 
@@ -169,38 +171,60 @@ class Scoring {
     this.termCount = 0;
   }
 
-  /** Reads a term: all its postings, or once closed only those of sentences already scored. */
-  addTerm(term: QueryTerm, closed: boolean): void {
+  /**
+   * Reads a term. Alternatives before `lookupFrom` are read in full; from it
+   * on, only sentences already scored can still be answers, so they are
+   * looked up in the postings instead: those scored by earlier terms, and
+   * those this term's earlier alternatives found.
+   */
+  addTerm(term: QueryTerm, lookupFrom: number): void {
     const { postingStarts, postingDocs } = this.index;
-    for (const alt of term.alternatives) {
+    const { found, termTouched } = this.acc;
+    term.alternatives.forEach((alt, j) => {
       const start = postingStarts[alt.termId] as number;
       const end = postingStarts[alt.termId + 1] as number;
-      if (closed) {
-        const n = lookUp(postingDocs, start, end, this.acc.touched.subarray(0, this.count), this.acc.found);
-        this.addAlternative(term, alt, 0, n, this.acc.found);
-      } else {
+      if (j < lookupFrom) {
         this.addAlternative(term, alt, start, end, null);
+        return;
       }
-    }
+      // A sentence on both lists is matched twice; a term keeps its best match, so that changes nothing.
+      this.addAlternative(term, alt, 0, lookUp(postingDocs, start, end, this.scored(), found), found);
+      if (this.termCount > 0) {
+        const mine = termTouched.subarray(0, this.termCount).sort();
+        this.addAlternative(term, alt, 0, lookUp(postingDocs, start, end, mine, found), found);
+      }
+    });
     if (term.alternatives.length > 1) this.addBest(term);
   }
 
-  /** Sorts the scored sentences, as lookups need them. */
-  close(): void {
-    this.acc.touched.subarray(0, this.count).sort();
+  /** The scored sentences, ascending, as lookups need them. */
+  private scored(): Uint32Array {
+    const scored = this.acc.touched.subarray(0, this.count);
+    if (this.sortedCount !== this.count) {
+      scored.sort();
+      this.sortedCount = this.count;
+    }
+    return scored;
   }
 
-  /** The best `limit` candidates, best first; clears the accumulators for the next query. */
+  /**
+   * The best `limit` candidates, best first, leaving out those below the
+   * share of the best rank that answers keep (`minRelativeScore`): they
+   * could never be shown. Clears the accumulators for the next query.
+   */
   candidates(limit: number): Candidate[] {
     const { score, cover, touched } = this.acc;
     const heap = new TopCandidates(limit);
+    // The best rank is at least the leader's, so this floor holds before the best is known.
+    const floor = this.leaderRank() * this.index.options.minRelativeScore;
     // No rank exceeds the score × (base + 1, full coverage) × the answer-type boost.
     const most = (this.index.options.rankCoverageBase + 1) * this.boost;
     for (let t = 0; t < this.count; t++) {
       const doc = touched[t] as number;
-      if (heap.wants((score[doc] as number) * most)) {
+      const ceiling = (score[doc] as number) * most;
+      if (ceiling >= floor && heap.wants(ceiling)) {
         const rank = this.rank(doc);
-        if (heap.wants(rank)) heap.push({ doc, rank, coverage: this.coverage(doc) });
+        if (rank >= floor && heap.wants(rank)) heap.push({ doc, rank, coverage: this.coverage(doc) });
       }
       score[doc] = 0;
       cover[doc] = 0;
@@ -210,15 +234,15 @@ class Scoring {
   }
 }
 
+/** The most one alternative can add to a sentence's score. */
+function alternativeReach(index: SentenceIndex, alt: Alternative): number {
+  return alt.weight * index.idf(index.documentFrequency(alt.termId)) * (index.maxImpact[alt.termId] ?? 0);
+}
+
 /** For each term, from it to the last: the most those terms can add to a sentence's score and coverage. */
 function reachFrom(index: SentenceIndex, terms: readonly QueryTerm[]): { score: number; cover: number }[] {
   const reach = terms.map((term) => ({
-    score: Math.max(
-      0,
-      ...term.alternatives.map(
-        (a) => a.weight * index.idf(index.documentFrequency(a.termId)) * (index.maxImpact[a.termId] ?? 0),
-      ),
-    ),
+    score: Math.max(0, ...term.alternatives.map((a) => alternativeReach(index, a))),
     cover: term.weight * Math.max(0, ...term.alternatives.map((a) => a.weight)),
   }));
   for (let i = reach.length - 2; i >= 0; i--) {
@@ -238,30 +262,42 @@ function postingCount(index: SentenceIndex, term: QueryTerm): number {
  * Scores every sentence that can be among the answers; returns the best
  * candidates, best first.
  *
- * Terms are read rarest first. Once the terms left could not lift a sentence
- * not yet touched to the share of the best rank that answers keep
- * (`minRelativeScore`), no new sentence can become an answer: the terms left
- * are then looked up only for the sentences already found, by galloping
- * search in their postings, instead of being read in full. The answers are
- * the same as when reading everything.
+ * Terms are read rarest first, and a term's alternatives too. Once what is
+ * left to read could not lift a sentence not yet scored to the share of the
+ * best rank that answers keep (`minRelativeScore`), no new sentence can
+ * become an answer: the rest is then looked up only for the sentences
+ * already found, by galloping search in the postings, instead of being read
+ * in full. A common spelling of a rare word ("government" for "goverment")
+ * is looked up while its rare look-alikes are read. When nothing is found
+ * yet and the terms left cannot cover `minCoverage` of the question, nothing
+ * can answer it and reading stops. The answers are the same as when reading
+ * everything.
  */
 function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
-  const { minRelativeScore, candidates: limit } = index.options;
+  const { minRelativeScore, minCoverage, rankCoverageBase, candidates: limit } = index.options;
   const scoring = new Scoring(index, query);
   const terms = [...query.terms].sort((x, y) => postingCount(index, x) - postingCount(index, y));
   const reach = reachFrom(index, terms);
-  let closed = false;
-  terms.forEach((term, i) => {
+  for (const [i, term] of terms.entries()) {
     const left = reach[i] as { score: number; cover: number };
+    if (scoring.count === 0 && scoring.share(left.cover) < minCoverage) break;
+    const after = reach[i + 1]?.score ?? 0;
     // Slightly rounded up, so rounding can never prune a sentence that could have made it.
-    const ceiling =
-      left.score * (index.options.rankCoverageBase + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
-    if (!closed && i > 0 && ceiling < scoring.leaderRank() * minRelativeScore) {
-      closed = true;
-      scoring.close();
+    const factor = (rankCoverageBase + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
+    const threshold = scoring.leaderRank() * minRelativeScore;
+    const alternatives = [...term.alternatives].sort(
+      (x, y) => index.documentFrequency(x.termId) - index.documentFrequency(y.termId),
+    );
+    // The first alternative from which the rest of the question cannot make a new sentence an answer.
+    let lookupFrom = alternatives.length;
+    let most = 0;
+    for (let j = alternatives.length - 1; j >= 0; j--) {
+      most = Math.max(most, alternativeReach(index, alternatives[j] as Alternative));
+      if ((most + after) * factor >= threshold) break;
+      lookupFrom = j;
     }
-    scoring.addTerm(term, closed);
-  });
+    scoring.addTerm({ ...term, alternatives }, lookupFrom);
+  }
   return scoring.candidates(limit);
 }
 
@@ -300,14 +336,37 @@ function lookUp(
   return n;
 }
 
-/** Share of the smaller set's distinct terms that the larger one also has. */
+/** A sentence's distinct terms, ascending, as `overlap` reads them. */
+function distinctTerms(index: SentenceIndex, doc: number): Uint32Array {
+  const sorted = index.termsOf(doc).slice().sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++)
+    if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[n++] = sorted[i] as number;
+  return sorted.subarray(0, n);
+}
+
+/**
+ * Share of the smaller set's terms that the larger one also has; both
+ * ascending and distinct. A merge walk, so comparing each candidate with
+ * every fact so far allocates nothing.
+ */
 function overlap(a: Uint32Array, b: Uint32Array): number {
-  const small = new Set(a.length <= b.length ? a : b);
-  const large = new Set(a.length <= b.length ? b : a);
-  if (small.size === 0) return 0;
+  const smaller = Math.min(a.length, b.length);
+  if (smaller === 0) return 0;
   let shared = 0;
-  for (const t of small) if (large.has(t)) shared++;
-  return shared / small.size;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      shared++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return shared / smaller;
 }
 
 /** Answers a question from the index: the best facts, or none when nothing is relevant. */
@@ -331,12 +390,12 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
   const { minCoverage, minRelativeScore, duplicateOverlap } = index.options;
   if (!top || top.coverage < minCoverage) return { question, facts: [], hasMore: false };
 
-  const groups: { lead: Candidate; docs: number[]; score: number }[] = [];
+  const groups: { lead: Candidate; terms: Uint32Array; docs: number[]; score: number }[] = [];
   let previousScore = 1;
   for (const c of ranked) {
     if (c.rank < top.rank * minRelativeScore || c.coverage < minCoverage / 2) break;
-    const terms = index.termsOf(c.doc);
-    const same = groups.find((g) => overlap(index.termsOf(g.lead.doc), terms) >= duplicateOverlap);
+    const terms = distinctTerms(index, c.doc);
+    const same = groups.find((g) => overlap(g.terms, terms) >= duplicateOverlap);
     if (same) {
       same.docs.push(c.doc);
       continue;
@@ -344,7 +403,7 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
     // Scores never rise down the list: a later fact is never more certain than an earlier one.
     const score = Math.min(previousScore, c.coverage * Math.sqrt(c.rank / top.rank));
     previousScore = score;
-    groups.push({ lead: c, docs: [c.doc], score });
+    groups.push({ lead: c, terms, docs: [c.doc], score });
   }
   const facts: Fact[] = groups.slice(offset, offset + limit).map((g) => ({
     text: (index.sentences[g.lead.doc] as Sentence).text,

@@ -404,7 +404,7 @@ function* buildSteps(
       const length = (analysis.terms[i + 1] as number) - (analysis.terms[i] as number);
       sentences[doc] = sentence;
       docArticle[doc] = a;
-      flags[doc] = analysis.flags[i] ?? 0;
+      flags[doc] = (analysis.flags[i] ?? 0) | (sentence.kind === 'commentary' ? COMMENTARY_FLAG : 0);
       lengths[doc] = Math.min(length, 65535);
       lengthSum += length;
       doc++;
@@ -503,6 +503,13 @@ function* buildSteps(
   };
 }
 
+/**
+ * A document flag beside the answer-type flags: the sentence is commentary.
+ * Ranking reads it with the answer type, in the same byte, rather than
+ * reaching into the sentence object for every candidate.
+ */
+export const COMMENTARY_FLAG = 128;
+
 /** Yields to the event loop, so queries waiting for it are answered. */
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -513,7 +520,7 @@ export class SentenceIndex {
   /** Every sentence; a sentence's position is its document id. */
   readonly sentences: readonly Sentence[];
   readonly vocabulary: Vocabulary;
-  /** Per document: answer-type flags. */
+  /** Per document: answer-type flags, and `COMMENTARY_FLAG` for commentary. */
   readonly flags: Uint8Array;
   /** Per document: number of terms. */
   readonly lengths: Uint16Array;

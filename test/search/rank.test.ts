@@ -64,6 +64,16 @@ describe('ranking', () => {
     ).toHaveLength(1);
   });
 
+  it('weighs a misspelled common word in the sentences of the rare name beside it', () => {
+    const filler = Array.from({ length: 300 }, (_, i) => `The government met on day ${i + 1}.`).join('\n\n');
+    const archive = build({
+      'k/a.md': `---\ntitle: Cabinet\n---\n${filler}\n\nThe governor of the region met the council.\n\nZelenskyy visited the port at dawn.\n\nZelenskyy spoke to the government about the corridor.\n`,
+    });
+    const facts = archive.answer('zelenskyy goverment').facts;
+    expect(facts[0]?.text).toBe('Zelenskyy spoke to the government about the corridor.');
+    expect(facts.every((f) => f.text.includes('Zelenskyy'))).toBe(true);
+  });
+
   it('prefers news over commentary when both are equally relevant', () => {
     const both = build({
       'k/a.md':
