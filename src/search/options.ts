@@ -38,7 +38,11 @@ export interface SearchOptions {
    * a date for "when". A name or a place is too often written in ways the flags miss to require it.
    */
   missingAnswerFactors: Readonly<Partial<Record<AnswerType, number>>>;
-  /** The same for unknown words written as names (capitalised, acronyms): they say the question is about something else. */
+  /**
+   * The same for unknown words written as names (capitalised, acronyms): they say the question is about
+   * something else. Above 1, more than any word the articles have, so "Did Biden meet Putin?" is not
+   * answered by a sentence about Trump meeting Putin.
+   */
   unknownNameWeight: number;
   /**
    * A sentence ranks by its BM25 score × (this + its coverage): the lower, the more a sentence that
@@ -79,7 +83,7 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   unknownNounWeight: 0.7,
   unknownFocusFactor: 3,
   missingAnswerFactors: { quantity: 0.3, when: 0.5 },
-  unknownNameWeight: 1,
+  unknownNameWeight: 1.5,
   rankCoverageBase: 0.1,
   minCoverage: 0.45,
   minRelativeScore: 0.35,

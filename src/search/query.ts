@@ -141,9 +141,9 @@ let wordnet: WordNet | null = null;
 
 /**
  * How much an unknown question word weighs, as a share of the rarest word's
- * weight. Names weigh fully: the question is about something else. So do
- * words that can only be nouns ("hotel", "population"): a thing the articles
- * never mention. Other common English words weigh little: verbs, adjectives
+ * weight. Names weigh most: the question is about something else. Words
+ * that can only be nouns ("hotel", "population") weigh much: a thing the
+ * articles never mention. Other common English words weigh little: verbs, adjectives
  * and adverbs are most often the question's own wording of what the
  * articles say differently ("sit down together", "turn down").
  */

@@ -51,3 +51,20 @@ describe('answer quality on holdout-questions.json (paraphrase-heavy)', () => {
     expect(scores.abstain, `answered: ${scores.wrongAnswers.join(' | ')}`).toBeGreaterThanOrEqual(0.8);
   });
 });
+
+/**
+ * Yes-no questions about a person or a country the article never mentions,
+ * whose other words it does have ("meet Putin", "join the talks"): the
+ * article says nothing about them, so the answer is nothing.
+ */
+describe('questions about someone the article never mentions', () => {
+  it.each([
+    'Did Biden meet Putin?',
+    'Did Poland join the negotiations?',
+    'Did India join the talks?',
+    'What did Erdogan say about the ceasefire?',
+    'Did Macron talk to Zelenskyy?',
+  ])('returns no facts for "%s"', (question) => {
+    expect(kb.answer(question).facts).toEqual([]);
+  });
+});

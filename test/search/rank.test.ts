@@ -25,6 +25,11 @@ describe('ranking', () => {
       'Dr. Petrov, an adviser to the U.S. delegation, said shipments rose 4.5 percent in May.',
     ],
     ['Kiev delegation', 'The delegation from Kyiv was led by Deputy Minister Olena Kovalenko.'],
+    // A courtesy title is not what the question is about: Mr. Petrov is the Dr. Petrov of the article.
+    [
+      'What did Mr. Petrov say?',
+      'Dr. Petrov, an adviser to the U.S. delegation, said shipments rose 4.5 percent in May.',
+    ],
     [
       'Will the truce on the Black Sea hold?',
       'Officials expect the armistice on the Black Sea to hold through the harvest.',
