@@ -76,7 +76,37 @@ export function parseQuery(question: string, index: SentenceIndex): Query {
     if (i === focusToken && term.alternatives.length === 0) term.weight *= index.options.unknownFocusFactor;
     terms.push(term);
   });
+  shareOut(terms);
   return { terms, answerType: type };
+}
+
+/**
+ * One word of a sentence answers one word of the question: an alternative
+ * that several question words reach ("represents" and "talks" both reach
+ * "negotiations", through "representatives" and "negotiators" sharing its
+ * stem) stays only with the word it matches best; on a tie, with the word
+ * that has fewer other ways to match, then the one that weighs more. So a
+ * sentence is not counted twice for one of its words. A word never loses
+ * its last alternative.
+ */
+function shareOut(terms: QueryTerm[]): void {
+  const owner = new Map<number, { term: QueryTerm; weight: number }>();
+  const better = (term: QueryTerm, weight: number, held: { term: QueryTerm; weight: number }) =>
+    weight !== held.weight
+      ? weight > held.weight
+      : term.alternatives.length !== held.term.alternatives.length
+        ? term.alternatives.length < held.term.alternatives.length
+        : term.weight > held.term.weight;
+  for (const term of terms) {
+    for (const alt of term.alternatives) {
+      const held = owner.get(alt.termId);
+      if (!held || better(term, alt.weight, held)) owner.set(alt.termId, { term, weight: alt.weight });
+    }
+  }
+  for (const term of terms) {
+    const kept = term.alternatives.filter((a) => owner.get(a.termId)?.term === term);
+    if (kept.length > 0) term.alternatives = kept;
+  }
 }
 
 function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: number): QueryTerm {

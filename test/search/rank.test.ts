@@ -79,6 +79,17 @@ describe('ranking', () => {
     expect(facts.every((f) => f.text.includes('Zelenskyy'))).toBe(true);
   });
 
+  it('counts a sentence word once even when two question words reach it', () => {
+    // "represents" reaches "negotiations" through "negotiators" (one stem), and so does "talks".
+    const talks = build({
+      'k/a.md':
+        '---\ntitle: Talks\n---\nCeasefire negotiations between Russia and Ukraine are hosted in Istanbul.\n\nBoth countries are represented by senior figures, with Ukraine represented by its defence minister.\n',
+    });
+    expect(talks.answer('Who represents Ukraine at the talks?').facts[0]?.text).toBe(
+      'Both countries are represented by senior figures, with Ukraine represented by its defence minister.',
+    );
+  });
+
   it('prefers news over commentary when both are equally relevant', () => {
     const both = build({
       'k/a.md':
