@@ -24,10 +24,11 @@ const ROLES = words(`President Minister Secretary Chancellor Premier King Queen 
   Chairwoman`);
 /** Words for "long ago" (matched in any case). */
 const AGES = words('ago decade decades centuries century');
-/** Counts written out (in any case, and also with a plural s). */
-const COUNTS = words(
-  'one two three four five six seven eight nine ten dozen hundred thousand million billion',
-);
+/**
+ * Counts written out (in any case, and also with a plural s). Not "one": far more often a
+ * determiner or a pronoun ("One critical issue", "one of the") than a count.
+ */
+const COUNTS = words('two three four five six seven eight nine ten dozen hundred thousand million billion');
 
 const MONTH = `\\b(${MONTHS.join('|')})\\b`;
 const YEAR = '\\b(1[89]|20)\\d{2}\\b';
@@ -103,6 +104,9 @@ export function tokenAnswerFlags(token: string): number {
   return flags;
 }
 
+/** Words that after "how" ask for a measure. */
+const MEASURES = new Set(['old', 'far', 'big', 'large', 'tall', 'high', 'deep', 'wide']);
+
 const WHEN_NOUNS = new Set(['year', 'date', 'day', 'month', 'time', 'week', 'hour']);
 const WHO_NOUNS = new Set(['person', 'people', 'persons', 'individual', 'man', 'woman', 'name']);
 const WHERE_NOUNS = new Set(['city', 'country', 'place', 'town', 'location', 'venue', 'capital', 'nation']);
@@ -143,6 +147,8 @@ function answerType(tokens: readonly Token[]): { type: AnswerType | null; cueTok
     if (w === 'when') return { type: 'when', cueTokens };
     if (w === 'how' && next === 'long') return { type: 'when', cueTokens: cueTokens.add(i + 1) };
     if (w === 'how' && (next === 'many' || next === 'much')) return { type: 'quantity', cueTokens };
+    // "How old", "how far", "how big": a measure, so a number answers it; the measure word itself is not searched.
+    if (w === 'how' && MEASURES.has(next)) return { type: 'quantity', cueTokens: cueTokens.add(i + 1) };
     if (w === 'who' || w === 'whom' || w === 'whose') return { type: 'who', cueTokens };
     if (w === 'where') return { type: 'where', cueTokens };
     if (w === 'which' || w === 'what') {

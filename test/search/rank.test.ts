@@ -137,6 +137,14 @@ describe('abstention', () => {
     );
   });
 
+  it('answers "how old" with a sentence holding a number, or not at all', () => {
+    const profile = (text: string) => build({ 'k/a.md': `---\ntitle: Profile\n---\n${text}\n` });
+    expect(profile('Putin met the envoys in Moscow.').answer('How old is Putin?').facts).toEqual([]);
+    expect(profile('Putin, 72, met the envoys in Moscow.').answer('How old is Putin?').facts[0]?.text).toBe(
+      'Putin, 72, met the envoys in Moscow.',
+    );
+  });
+
   it('explains an empty question or one with no words to search for', () => {
     expect(kb.answer('   ').notice).toMatch(/empty/);
     expect(kb.answer('what is it?').notice).toMatch(/no words/);
