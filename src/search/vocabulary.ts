@@ -222,8 +222,10 @@ export class Lexicon {
 
   /**
    * Stems of the same word family: stems that extend this one by a few
-   * letters, or that it extends (russia ↔ russian, optim ↔ optimist). Stems
-   * of every word ever seen: the caller keeps those its index has.
+   * letters, or that it extends (russia ↔ russian, optim ↔ optimist), and
+   * the -nt / -nce pair the stemmer leaves apart in short words (absent ↔
+   * absence, present ↔ presence). Stems of every word ever seen: the caller
+   * keeps those its index has.
    */
   family(stem: string): string[] {
     if (stem.length < 5 || !/^\p{L}+$/u.test(stem)) return [];
@@ -239,6 +241,12 @@ export class Lexicon {
       const prefix = stem.slice(0, len);
       if (this.stemWords.has(prefix)) out.push(prefix);
     }
+    const pair = stem.endsWith('nt')
+      ? `${stem.slice(0, -1)}c`
+      : stem.endsWith('nc')
+        ? `${stem.slice(0, -1)}t`
+        : null;
+    if (pair && this.stemWords.has(pair)) out.push(pair);
     return out;
   }
 }

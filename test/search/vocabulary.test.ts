@@ -51,6 +51,14 @@ describe('Vocabulary', () => {
     expect(family.family('ru')).toEqual([]);
   });
 
+  it('pairs the -nt and -nce stems the stemmer leaves apart', () => {
+    const family = new Vocabulary(0.4);
+    for (const stem of ['absent', 'absenc', 'present']) family.add(stem, stem, 0, 1);
+    expect(family.family('absent')).toEqual(['absenc']);
+    expect(family.family('absenc')).toEqual(['absent']);
+    expect(family.family('present')).toEqual([]);
+  });
+
   it('lists the words of a stem, and which are names', () => {
     const words = new Vocabulary(0.4);
     words.add('paris', 'pari', 3, 0);
