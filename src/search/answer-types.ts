@@ -65,17 +65,25 @@ function anyCase(source: string): string {
   );
 }
 
+/** Every answer-type flag. */
+const ALL_ANSWER_FLAGS = Object.values(ANSWER_FLAGS).reduce((all, bit) => all | bit, 0);
+
+const PATTERNS: readonly (readonly [number, RegExp])[] = [
+  [ANSWER_FLAGS.when, WHEN],
+  [ANSWER_FLAGS.who, WHO],
+  [ANSWER_FLAGS.where, PLACE],
+  [ANSWER_FLAGS.quantity, NUMBER],
+];
+
 /**
- * The answer-type flags of a sentence, from its original text. Flags in
- * `known` (found from its tokens, see `tokenAnswerFlags`) are not looked
- * for again.
+ * The answer-type flags of a sentence, from its original text, among the
+ * types in `wanted` (all by default). Flags in `known` (found from its
+ * tokens, see `tokenAnswerFlags`) are not looked for again.
  */
-export function sentenceAnswerFlags(text: string, known = 0): number {
+export function sentenceAnswerFlags(text: string, known = 0, wanted = ALL_ANSWER_FLAGS): number {
   let flags = known;
-  if ((flags & ANSWER_FLAGS.when) === 0 && WHEN.test(text)) flags |= ANSWER_FLAGS.when;
-  if ((flags & ANSWER_FLAGS.who) === 0 && WHO.test(text)) flags |= ANSWER_FLAGS.who;
-  if ((flags & ANSWER_FLAGS.where) === 0 && PLACE.test(text)) flags |= ANSWER_FLAGS.where;
-  if ((flags & ANSWER_FLAGS.quantity) === 0 && NUMBER.test(text)) flags |= ANSWER_FLAGS.quantity;
+  for (const [bit, pattern] of PATTERNS)
+    if ((wanted & bit) !== 0 && (flags & bit) === 0 && pattern.test(text)) flags |= bit;
   return flags;
 }
 

@@ -93,7 +93,7 @@ class Scoring {
     const coverage = this.share(this.acc.cover[doc] as number);
     // "How many" is answered by a sentence with a number in it, "when" by one with a date.
     const type = this.query.answerType;
-    if (type && ((this.index.flags[doc] as number) & this.wanted) === 0)
+    if (type && !this.index.hasAnswer(doc, this.wanted))
       return coverage * (this.index.options.missingAnswerFactors[type] ?? 1);
     return coverage;
   }
@@ -101,10 +101,9 @@ class Scoring {
   /** A sentence's rank from its score and coverage so far: its final rank once every term is read. */
   rank(doc: number): number {
     const { commentaryFactor, answerTypeBoost, rankCoverageBase } = this.index.options;
-    const flags = this.index.flags[doc] as number;
     let rank = (this.acc.score[doc] as number) * (rankCoverageBase + this.coverage(doc));
-    if ((flags & this.wanted) !== 0) rank *= 1 + answerTypeBoost;
-    if ((flags & COMMENTARY_FLAG) !== 0) rank *= commentaryFactor;
+    if (this.wanted !== 0 && this.index.hasAnswer(doc, this.wanted)) rank *= 1 + answerTypeBoost;
+    if (((this.index.flags[doc] as number) & COMMENTARY_FLAG) !== 0) rank *= commentaryFactor;
     return rank;
   }
 

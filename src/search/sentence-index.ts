@@ -334,7 +334,9 @@ export class AnalysisCache {
       const known = this.addSentence(n);
       this.termIds[i + 1] = this.termCount;
       // What the tokens say holds unless an underscore joins one to its neighbour (see `tokenAnswerFlags`).
-      flags[i] = sentenceAnswerFlags(text, known !== 0 && !text.includes('_') ? known : 0);
+      // The patterns wait until a question asks (see `SentenceIndex.hasAnswer`): most sentences are never
+      // candidates for a question with an answer type, and reading them all took a tenth of loading.
+      flags[i] = known !== 0 && text.includes('_') ? 0 : known;
     }
     const { occurrences, seen, words } = this;
     words.length = 0;
@@ -513,15 +515,23 @@ export const COMMENTARY_FLAG = 128;
 /** Yields to the event loop, so queries waiting for it are answered. */
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A built, immutable index. Queries never see a half-built one: a rebuild makes a new object. */
+/**
+ * A built index. Queries never see a half-built one: a rebuild makes a new
+ * object. Only answer-type flags are filled in later, on first use.
+ */
 export class SentenceIndex {
   readonly options: SearchOptions;
   readonly articles: readonly Article[];
   /** Every sentence; a sentence's position is its document id. */
   readonly sentences: readonly Sentence[];
   readonly vocabulary: Vocabulary;
-  /** Per document: answer-type flags, and `COMMENTARY_FLAG` for commentary. */
+  /**
+   * Per document: the answer-type flags found so far (`hasAnswer` has the
+   * rest), and `COMMENTARY_FLAG` for commentary.
+   */
   readonly flags: Uint8Array;
+  /** Per document: the answer types whose patterns found nothing in it. */
+  private readonly checked: Uint8Array;
   /** Per document: number of terms. */
   readonly lengths: Uint16Array;
   readonly averageLength: number;
@@ -559,6 +569,7 @@ export class SentenceIndex {
       postingFreqs: this.postingFreqs,
       maxImpact: this.maxImpact,
     } = this.data);
+    this.checked = new Uint8Array(this.sentences.length);
   }
 
   /**
@@ -598,6 +609,22 @@ export class SentenceIndex {
   termId(term: string): number | undefined {
     const id = this.cache.terms.get(term);
     return id !== undefined && this.documentFrequency(id) > 0 ? id : undefined;
+  }
+
+  /**
+   * Whether a document holds an answer of the type in `wanted` (one of
+   * `ANSWER_FLAGS`). Its tokens may have said so at loading; otherwise the
+   * type's pattern reads the sentence now, once: what it finds goes into
+   * `flags`, and that it looked into `checked`.
+   */
+  hasAnswer(doc: number, wanted: number): boolean {
+    const flags = this.flags[doc] as number;
+    if ((flags & wanted) !== 0) return true;
+    if (((this.checked[doc] as number) & wanted) !== 0) return false;
+    const found = sentenceAnswerFlags((this.sentences[doc] as Sentence).text, 0, wanted);
+    if (found !== 0) this.flags[doc] = flags | found;
+    else this.checked[doc] = (this.checked[doc] as number) | wanted;
+    return found !== 0;
   }
 
   /** How many sentences contain a term. */

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/knowledge/types.js';
 import { indexTerms, tokenize } from '../../src/search/analyze.js';
-import { sentenceAnswerFlags } from '../../src/search/answer-types.js';
+import { ANSWER_FLAGS, sentenceAnswerFlags } from '../../src/search/answer-types.js';
 import { AnalysisCache, SentenceIndex } from '../../src/search/sentence-index.js';
 import { article } from '../helpers/articles.js';
 
@@ -41,7 +41,9 @@ function held(texts: readonly string[], index: SentenceIndex, words: readonly st
   return {
     terms: texts.map((_, d) => Array.from(index.termsOf(d))),
     names: words.map((word) => [word, index.vocabulary.isName(word)] as const),
-    flags: texts.map((_, d) => index.flags[d]),
+    flags: texts.map((_, d) =>
+      Object.values(ANSWER_FLAGS).reduce((flags, bit) => (index.hasAnswer(d, bit) ? flags | bit : flags), 0),
+    ),
   };
 }
 
