@@ -10,7 +10,7 @@ import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, startBot } from '../../src/start-bot.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
 import { untilIdle } from './loopback.js';
 import { SlackStandIn } from './slack-stand-in.js';
