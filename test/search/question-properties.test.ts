@@ -18,9 +18,10 @@ import { plainFromSlack } from '../../src/render/escape.js';
 import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 import type { Answer } from '../../src/search/types.js';
 import { allText, limitViolations } from '../helpers/block-limits.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 
 /** Questions generated per run. */
-const RUNS = 10_000;
+const RUNS = fuzzRuns({ quick: 500, full: 10_000 });
 /** Questions answered again on a freshly loaded knowledge base, to compare. */
 const FRESH_SAMPLE = 250;
 const SURFACES: readonly AnswerSurface[] = ['private', 'thread', 'shared'];

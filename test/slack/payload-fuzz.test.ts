@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeAnswerRef } from '../../src/render/blocks-answer.js';
 import { VERIFICATION_TOKEN } from '../helpers/credentials.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 import {
   buttonClickBody,
   commandBody,
@@ -25,8 +26,8 @@ import { useTestBot } from '../helpers/test-bot.js';
 const t = useTestBot();
 
 /** Signed bodies tried per run, and bodies with a bad signature. */
-const SIGNED_RUNS = 3000;
-const UNSIGNED_RUNS = 1000;
+const SIGNED_RUNS = fuzzRuns({ quick: 300, full: 3000 });
+const UNSIGNED_RUNS = fuzzRuns({ quick: 100, full: 1000 });
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
