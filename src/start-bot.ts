@@ -29,6 +29,8 @@ export interface StartOptions {
   clientOptions?: webApi.WebClientOptions;
   /** HTTP mode: interface to listen on (default: all). */
   host?: string;
+  /** Socket Mode: how long a ping may go unanswered, and the wait before reconnecting. */
+  clientPingTimeout?: number;
 }
 
 /** A started bot. */
@@ -81,6 +83,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       logger,
       clientOptions: options.clientOptions,
       host: options.host,
+      clientPingTimeout: options.clientPingTimeout,
       digest,
     });
     await bot.start();

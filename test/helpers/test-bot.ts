@@ -40,6 +40,8 @@ export interface TestBotOptions {
   prepare?: (slack: SlackStandIn) => void | Promise<void>;
   /** Web API client options over the bot's own defaults (e.g. a shorter `timeout`). */
   clientOptions?: webApi.WebClientOptions;
+  /** Socket Mode: how long a ping may go unanswered, and the wait before reconnecting. */
+  clientPingTimeout?: number;
 }
 
 /** Starts a Slack stand-in and the bot against it (HTTP mode unless `env` sets an app token). */
@@ -76,6 +78,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       logger,
       host: '127.0.0.1',
       clientOptions: options.clientOptions,
+      clientPingTimeout: options.clientPingTimeout,
     });
   } catch (error) {
     await slack.stop();
