@@ -1,11 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Fuzzers that run a quick sample in `npm test` and their full size in `npm run test:slow`. */
 const FUZZERS = [
   'test/search/question-properties.test.ts',
   'test/knowledge/article-fuzz.test.ts',
+  'test/knowledge/front-matter.test.ts',
   'test/slack/payload-fuzz.test.ts',
 ];
+
+/**
+ * Files that mock a Node built-in with `vi.mock`: a worker that has run
+ * another file already holds the real module, so these run isolated.
+ */
+const ISOLATED = ['test/search/knowledge-base.test.ts'];
+
+const SLOW = 'test/**/*.slow.test.ts';
 
 export default defineConfig({
   test: {
@@ -13,6 +23,12 @@ export default defineConfig({
     setupFiles: ['test/helpers/no-secret-leaks.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Test files share worker processes (each file still loads the project's own modules afresh):
+    // a process started and Bolt loaded for every file would cost more than the tests themselves.
+    poolOptions: { forks: { isolate: false } },
+    // A worker per core (vitest's default leaves one to itself, which on two cores halves the
+    // suite's pace): vitest's own process mostly waits, and so do many tests, on timers and sockets.
+    maxWorkers: availableParallelism(),
     projects: [
       {
         extends: true,
@@ -20,7 +36,17 @@ export default defineConfig({
           // `npm test`: everything but child processes, soaks and full-size fuzzing.
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.slow.test.ts'],
+          exclude: [SLOW, ...ISOLATED],
+          provide: { fuzzSize: 'quick' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // A fresh V8 context for each file, in processes of their own.
+          name: 'unit-isolated',
+          include: ISOLATED,
+          pool: 'vmForks',
           provide: { fuzzSize: 'quick' },
         },
       },
@@ -29,8 +55,10 @@ export default defineConfig({
         test: {
           // `npm run test:slow`: the program and CLIs as child processes, the bench smoke, full-size fuzzing.
           name: 'slow',
-          include: ['test/**/*.slow.test.ts', ...FUZZERS],
+          include: [SLOW, ...FUZZERS],
           provide: { fuzzSize: 'full' },
+          // Full-size fuzzing next to child processes: minutes, not seconds, on a busy machine.
+          testTimeout: 300_000,
         },
       },
     ],
