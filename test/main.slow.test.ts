@@ -4,10 +4,11 @@
  * A bad configuration is one clear message and exit 1; in HTTP mode it
  * serves, and on SIGTERM finishes the answer in flight and exits 0.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/loopback.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
@@ -17,9 +18,10 @@ import { BOT_TOKEN } from './helpers/test-bot.js';
 const MAIN = path.resolve('dist/main.js');
 const KNOWLEDGE = path.resolve('knowledge');
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
-}, 120_000);
+// Asynchronously: a worker blocked for the whole build cannot answer vitest meanwhile.
+beforeAll(async () => {
+  await promisify(execFile)('npm', ['run', 'build']);
+}, 300_000);
 
 let dir: string;
 beforeEach(async () => {
