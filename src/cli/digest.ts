@@ -7,16 +7,15 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { webApi } from '@slack/bolt';
 import { type Config, loadConfig } from '../config.js';
 import { buildDigest } from '../digest/build-digest.js';
 import { type Delivery, deliverDigest } from '../digest/deliver.js';
 import { localDate } from '../digest/schedule.js';
-import { digestClientOptions, SlackDigestPoster } from '../digest/slack-poster.js';
 import { syncConfiguredSubscriptions } from '../digest/subscriptions.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { formatDigestText } from '../render/blocks-digest.js';
+import { createDigestPoster } from '../slack/digest-poster.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { openKnowledgeBase, runCli } from './shared.js';
 
@@ -66,13 +65,9 @@ async function post(config: Config, force: boolean): Promise<number> {
       );
       return 0;
     }
-    const client = new webApi.WebClient(config.slack.botToken ?? '', {
-      ...digestClientOptions(config.slack.apiUrl),
-      logger,
-    });
     const deps = {
       store,
-      poster: new SlackDigestPoster(client),
+      poster: createDigestPoster(config.slack.botToken ?? '', config.slack.apiUrl, logger),
       articles: () => knowledge.articles,
       logger,
       owner: `${hostname()}:${process.pid}`,

@@ -9,13 +9,12 @@
  * checked before any new attempt.
  */
 import type { Logger } from '@slack/bolt';
+import { type ErrorCode, SlackCallError } from '../errors.js';
 import type { Article } from '../knowledge/types.js';
-import { renderDigest } from '../render/blocks-digest.js';
-import { isNotAMember, isUncertain, slackErrorCode } from '../slack/slack-errors.js';
 import type { Store } from '../store/store.js';
 import { buildDigest, isUnchanged } from './build-digest.js';
+import type { DigestPoster } from './poster.js';
 import { localDate } from './schedule.js';
-import type { DigestPoster } from './slack-poster.js';
 
 /** What happened to one channel's digest. */
 export type DeliveryStatus = 'posted' | 'recovered' | 'already' | 'in-progress' | 'skipped' | 'failed';
@@ -28,6 +27,8 @@ export interface Delivery {
   messageTs?: string;
   /** Slack's error code (or `store_error`) when failed. */
   error?: string;
+  /** What the failure means (e.g. `SLACK_NOT_A_MEMBER`: trying again is no use until someone acts). */
+  code?: ErrorCode;
 }
 
 /** What delivery works with. */
@@ -45,7 +46,7 @@ export interface DeliveryDeps {
   staleAfterMs?: number;
 }
 
-/** Default: longer than any post takes (the client times out after 15 s), short enough to recover the same day. */
+/** Default: far longer than any post takes (see `SLACK_TIMEOUT_MS`), short enough to recover the same day. */
 export const STALE_CLAIM_MS = 5 * 60_000;
 
 /** Delivers the digest of `channelId`'s current local day in `timeZone` (again, with `force`). */
@@ -69,7 +70,7 @@ export async function deliverDigest(
     claim = await store.claimDigest(channelId, date, deps.owner, deps.staleAfterMs ?? STALE_CLAIM_MS, force);
   } catch (error) {
     logger.error(`Digest for ${channelId} (${date}) not claimed: ${String(error)}`);
-    return done('failed', { error: 'store_error' });
+    return done('failed', { error: 'store_error', code: 'STORE_UNAVAILABLE' });
   }
   if (!claim.claimed) {
     const { entry } = claim;
@@ -97,24 +98,26 @@ export async function deliverDigest(
       await store.finishDigest(channelId, date, { state: 'skipped' }, digest.snapshot);
       return done('skipped');
     }
-    const messageTs = await poster.post(channelId, renderDigest(digest), date);
+    const messageTs = await poster.post(channelId, digest);
     await store.finishDigest(channelId, date, { state: 'posted', messageTs }, digest.snapshot);
     await store.markDigestSubscription(channelId, null);
     logger.info(`Digest for ${channelId} (${date}) posted as ${messageTs}`);
     return done('posted', { messageTs });
   } catch (error) {
-    const code = slackErrorCode(error);
-    const uncertain = isUncertain(code);
+    const failure = error instanceof SlackCallError ? error : null;
+    const code = failure?.slackCode ?? 'unknown_error';
+    const uncertain = failure?.code === 'SLACK_UNCERTAIN';
+    const notAMember = failure?.code === 'SLACK_NOT_A_MEMBER';
     logger.warn(
       `Digest for ${channelId} (${date}) ${uncertain ? 'may not have been posted' : 'was not posted'} (${code})` +
-        (isNotAMember(code) ? ': invite the bot to the channel or unsubscribe it' : ''),
+        (notAMember ? ': invite the bot to the channel or unsubscribe it' : ''),
     );
     await store
       .abandonDigest(channelId, date, uncertain ? 'uncertain' : 'failed', code)
       .catch((e: unknown) => {
         logger.error(`Digest ledger for ${channelId} (${date}) not updated: ${String(e)}`);
       });
-    if (isNotAMember(code)) await store.markDigestSubscription(channelId, code).catch(() => undefined);
-    return done('failed', { error: code });
+    if (notAMember) await store.markDigestSubscription(channelId, code).catch(() => undefined);
+    return done('failed', { error: code, ...(failure ? { code: failure.code } : {}) });
   }
 }

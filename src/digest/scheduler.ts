@@ -5,7 +5,6 @@
  * local day only), and retries later the same day when a post failed.
  */
 import { Cron } from 'croner';
-import { isNotAMember, isTokenRefused } from '../slack/slack-errors.js';
 import type { DigestSubscription } from '../store/store.js';
 import { type DeliveryDeps, deliverDigest, STALE_CLAIM_MS } from './deliver.js';
 import { dailyPattern, isDueToday } from './schedule.js';
@@ -117,9 +116,8 @@ export class DigestScheduler {
     if (this.stopped) return;
     job.retry?.stop();
     job.retry = undefined;
-    // A channel the bot cannot post in, or a token Slack refuses, needs a person: trying again today is no use.
-    const hopeless =
-      delivery.error !== undefined && (isNotAMember(delivery.error) || isTokenRefused(delivery.error));
+    // A channel the bot cannot post in, or a token or scope Slack refuses, needs a person: trying again today is no use.
+    const hopeless = delivery.code === 'SLACK_NOT_A_MEMBER' || delivery.code === 'SLACK_ACCESS_DENIED';
     if ((delivery.status === 'failed' && !hopeless) || delivery.status === 'in-progress') {
       const delay =
         delivery.status === 'in-progress'

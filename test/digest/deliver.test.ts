@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildDigest } from '../../src/digest/build-digest.js';
 import { type DeliveryDeps, deliverDigest } from '../../src/digest/deliver.js';
-import { DIGEST_EVENT_TYPE, digestClientOptions, SlackDigestPoster } from '../../src/digest/slack-poster.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
+import { slackClientOptions } from '../../src/slack/client-policy.js';
+import { DIGEST_EVENT_TYPE, SlackDigestPoster } from '../../src/slack/digest-poster.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -28,16 +30,17 @@ let clock: Date;
 let waits: number[];
 let logs: string[];
 
-function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 15_000): DeliveryDeps {
-  const client = new webApi.WebClient('xoxb-test-token-digest', {
-    ...digestClientOptions(slack.apiUrl),
-    timeout,
-  });
+function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 10_000): DeliveryDeps {
+  const client = new webApi.WebClient(
+    'xoxb-test-token-digest',
+    slackClientOptions(slack.apiUrl, { timeout }),
+  );
+  const logger = createLogger({ level: 'info', write: (_l, line) => logs.push(line) });
   return {
     store,
-    poster: new SlackDigestPoster(client, { sleep: async (ms) => void waits.push(ms) }),
+    poster: new SlackDigestPoster(client, { logger, sleep: async (ms) => void waits.push(ms) }),
     articles: () => articles,
-    logger: createLogger({ level: 'info', write: (_l, line) => logs.push(line) }),
+    logger,
     owner: 'test',
     now: () => clock,
     skipUnchanged: false,
@@ -179,7 +182,7 @@ describe('deliverDigest', () => {
     const died = deps();
     await store.claimDigest('C1', '2026-11-27', 'process-that-died', 60_000);
     // What the dead process sent before dying:
-    await died.poster.post('C1', { text: 'digest', blocks: [] }, '2026-11-27');
+    await died.poster.post('C1', buildDigest(articles, null, '2026-11-27'));
     clock = new Date(NOON.getTime() + 60_000);
     expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
     expect(posts()).toHaveLength(1);

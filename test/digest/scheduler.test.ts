@@ -7,28 +7,32 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DigestPoster } from '../../src/digest/poster.js';
 import { DigestScheduler } from '../../src/digest/scheduler.js';
-import type { DigestPoster } from '../../src/digest/slack-poster.js';
+import type { Digest } from '../../src/digest-types.js';
+import { SlackCallError, type SlackFailureCode } from '../../src/errors.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
 
-/** A poster that records what it posts, and when; `failures` posts fail first, with Slack's `failWith` error. */
+/** A poster that records what it posts, and when; `failures` posts fail first, with the `failWith` error. */
 class RecordingPoster implements DigestPoster {
   readonly posts: { channelId: string; date: string; at: string }[] = [];
   readonly attempts: string[] = [];
   failures = 0;
-  failWith = 'internal_error';
+  failWith: { slackCode: string; code: SlackFailureCode } = {
+    slackCode: 'internal_error',
+    code: 'SLACK_REFUSED',
+  };
 
-  async post(channelId: string, _message: unknown, date: string): Promise<string> {
+  async post(channelId: string, { date }: Digest): Promise<string> {
     this.attempts.push(new Date().toISOString());
     if (this.failures > 0) {
       this.failures--;
-      throw Object.assign(new Error(this.failWith), {
-        code: 'slack_webapi_platform_error',
-        data: { error: this.failWith },
+      throw new SlackCallError('chat.postMessage', this.failWith.slackCode, 'refused', {
+        code: this.failWith.code,
       });
     }
     this.posts.push({ channelId, date, at: new Date().toISOString() });
@@ -39,7 +43,7 @@ class RecordingPoster implements DigestPoster {
     return null;
   }
 
-  async notify(): Promise<void> {}
+  async announce(): Promise<void> {}
 }
 
 let dir: string;
@@ -150,7 +154,7 @@ describe('DigestScheduler', () => {
   it('does not retry a channel the bot cannot post in until the next day', async () => {
     vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
     poster.failures = 100;
-    poster.failWith = 'not_in_channel';
+    poster.failWith = { slackCode: 'not_in_channel', code: 'SLACK_NOT_A_MEMBER' };
     await startScheduler(KYIV);
     await advance(10 * HOUR);
     expect(poster.attempts).toEqual(['2026-11-27T07:00:00.000Z']);

@@ -12,8 +12,9 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { ANSWER_ACTIONS, type AnswerRef, decodeAnswerRef } from '../../render/blocks-answer.js';
-import { afterShortRateLimit, explainFailure, logSlackFailure } from '../slack-errors.js';
-import { answer, type ListenerDeps, orApology, type RequestContext } from '../subcommands.js';
+import { explainFailure, logSlackFailure, PERSON_WAITING, retryRateLimited } from '../client-policy.js';
+import type { ListenerDeps, RequestContext } from '../request-context.js';
+import { answer, orApology } from '../subcommands.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -36,9 +37,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     // No apology in place of a failed answer here: it would be posted for the whole channel.
     const message = answer(request.ref.question, request.ref.offset, request.context, 'shared');
     try {
-      await afterShortRateLimit(args.logger, 'chat.postMessage', () =>
-        args.client.chat.postMessage({ channel, ...message }),
-      );
+      await retryRateLimited(() => args.client.chat.postMessage({ channel, ...message }), {
+        logger: args.logger,
+        method: 'chat.postMessage',
+        patience: PERSON_WAITING,
+      });
     } catch (error) {
       // Not posted again and the private copy is kept: the reader is told what happened and decides.
       const code = logSlackFailure(args.logger, 'chat.postMessage', error);

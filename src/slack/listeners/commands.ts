@@ -5,8 +5,9 @@
 import type { App } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../render/blocks.js';
 import { plainFromSlack } from '../../render/escape.js';
-import { logSlackFailure } from '../slack-errors.js';
-import { type ListenerDeps, reply } from '../subcommands.js';
+import { logSlackFailure } from '../client-policy.js';
+import type { ListenerDeps } from '../request-context.js';
+import { reply } from '../subcommands.js';
 
 /** Registers the slash command. */
 export function registerCommands(app: App, deps: ListenerDeps): void {
