@@ -2,7 +2,7 @@
  * `npm run digest`: prints today's digest as text (no Slack tokens needed).
  *   --channel C…   the digest as that channel would get it (reads DATA_DIR)
  *   --post         posts today's digest to every subscribed channel that has not had it;
- *                  one line per channel; exit 1 when any channel failed
+ *                  one line per channel; exit 1 when any channel failed or may have been posted
  *   --force        with --post: posts again even where today's digest was posted
  */
 import { hostname } from 'node:os';
@@ -34,6 +34,8 @@ export function describeDelivery(d: Delivery): string {
       return `${d.channelId}: already done for ${d.date} (skipped: no new articles)`;
     case 'in-progress':
       return `${d.channelId}: already being posted for ${d.date} by another process`;
+    case 'uncertain':
+      return `${d.channelId}: may have been posted for ${d.date} (${d.error}): check the channel; --force posts again`;
     case 'failed':
       return `${d.channelId}: failed: ${d.error}${hint(d.error ?? '')}`;
   }
@@ -77,7 +79,7 @@ async function post(config: Config, force: boolean): Promise<number> {
     // One channel at a time: a rate limit on one then delays the next instead of all failing together.
     for (const s of subscriptions) {
       const delivery = await deliverDigest(deps, s.channelId, s.timeZone, force);
-      if (delivery.status === 'failed') failed++;
+      if (delivery.status === 'failed' || delivery.status === 'uncertain') failed++;
       process.stdout.write(`${describeDelivery(delivery)}\n`);
     }
     return failed ? 1 : 0;

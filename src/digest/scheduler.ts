@@ -118,7 +118,9 @@ export class DigestScheduler {
     job.retry = undefined;
     // A channel the bot cannot post in, or a token or scope Slack refuses, needs a person: trying again today is no use.
     const hopeless = delivery.code === 'SLACK_NOT_A_MEMBER' || delivery.code === 'SLACK_ACCESS_DENIED';
-    if ((delivery.status === 'failed' && !hopeless) || delivery.status === 'in-progress') {
+    // An uncertain day is tried again too: the next attempt only checks the channel, and posts if that proves it absent.
+    const again = delivery.status === 'failed' || delivery.status === 'uncertain';
+    if ((again && !hopeless) || delivery.status === 'in-progress') {
       const delay =
         delivery.status === 'in-progress'
           ? (this.deps.staleAfterMs ?? STALE_CLAIM_MS)

@@ -132,6 +132,10 @@ export function renderDigestStatus(status: ChannelDigestStatus, preview: Digest)
     const today = status.today;
     if (today?.state === 'posted') lines.push(`Today’s digest was posted.`);
     else if (today?.state === 'skipped') lines.push('Today’s digest was skipped: nothing new.');
+    else if (today?.state === 'uncertain')
+      lines.push(
+        `:warning: Today’s digest may have been posted (${escapeText(today.error ?? 'unknown_error')}): check the channel; \`npm run digest -- --post --force\` posts it again.`,
+      );
     else if (status.nextRun)
       lines.push(
         `Next digest: ${escapeText(status.nextRun.toISOString().replace('T', ' ').slice(0, 16))} UTC.`,
@@ -211,12 +215,15 @@ export function digestHomeStatus(statuses: readonly SubscriptionStatus[]): HomeS
       ],
     };
   }
-  const shown = statuses
-    .slice(0, 20)
-    .map(
-      ({ subscription: s }) =>
-        `• <#${s.channelId}> at ${scheduleText(s)}${s.status === 'failing' ? ' :warning: not posting' : ''}`,
-    );
+  const shown = statuses.slice(0, 20).map(({ subscription: s, today }) => {
+    const warning =
+      today?.state === 'uncertain'
+        ? ' :warning: today’s digest may have been posted: check the channel'
+        : s.status === 'failing'
+          ? ' :warning: not posting'
+          : '';
+    return `• <#${s.channelId}> at ${scheduleText(s)}${warning}`;
+  });
   if (statuses.length > shown.length) shown.push(`…and ${statuses.length - shown.length} more.`);
   return {
     title: 'Daily digest',

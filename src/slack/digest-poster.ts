@@ -10,6 +10,7 @@
 import { type Logger, webApi } from '@slack/bolt';
 import type { DigestPoster, SubscriptionNotice } from '../digest/poster.js';
 import type { Digest } from '../digest-types.js';
+import { SlackCallError } from '../errors.js';
 import type { SlackMessage } from '../render/blocks.js';
 import { renderDigest, renderSubscriptionNotice } from '../render/blocks-digest.js';
 import {
@@ -22,6 +23,12 @@ import {
 
 /** Message metadata type of digest posts. */
 export const DIGEST_EVENT_TYPE = 'ceasefire_digest';
+
+/** Messages per page of channel history (Slack's recommended most). */
+const HISTORY_PAGE_SIZE = 200;
+
+/** Pages of history read at most when looking for a digest: a day of a very busy channel. */
+const HISTORY_PAGES = 10;
 
 /** Options of `SlackDigestPoster`. */
 export interface PosterOptions {
@@ -50,21 +57,34 @@ export class SlackDigestPoster implements DigestPoster {
   }
 
   async findPosted(channelId: string, date: string, sinceMs: number): Promise<string | null> {
-    const result = await this.call('conversations.history', () =>
-      this.client.conversations.history({
-        channel: channelId,
-        // A minute of slack for clock differences between this machine and Slack.
-        oldest: String(Math.floor(sinceMs / 1000) - 60),
-        include_all_metadata: true,
-        limit: 200,
-      }),
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const result = await this.call('conversations.history', () =>
+        this.client.conversations.history({
+          channel: channelId,
+          // A minute of slack for clock differences between this machine and Slack.
+          oldest: String(Math.floor(sinceMs / 1000) - 60),
+          include_all_metadata: true,
+          limit: HISTORY_PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      const found = result.messages?.find(
+        (m) =>
+          m.metadata?.event_type === DIGEST_EVENT_TYPE &&
+          (m.metadata.event_payload as Record<string, unknown> | undefined)?.date === date,
+      );
+      if (found?.ts) return found.ts;
+      cursor = result.response_metadata?.next_cursor;
+      // Only history read to its end proves the digest absent.
+      if (!result.has_more || !cursor) return null;
+    }
+    throw new SlackCallError(
+      'conversations.history',
+      'history_too_long',
+      `more than ${HISTORY_PAGES * HISTORY_PAGE_SIZE} messages since the day began: the digest cannot be proved absent`,
+      { code: 'SLACK_REFUSED' },
     );
-    const found = result.messages?.find(
-      (m) =>
-        m.metadata?.event_type === DIGEST_EVENT_TYPE &&
-        (m.metadata.event_payload as Record<string, unknown> | undefined)?.date === date,
-    );
-    return found?.ts ?? null;
   }
 
   private postMessage(
