@@ -5,12 +5,13 @@
  * so tests hand it a knowledge base, a store and a client pointed at a
  * local server.
  */
-import { App, type Logger, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, type Logger, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
 import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
+import { AcknowledgingSocketModeReceiver } from './acknowledge-unhandled.js';
 import { slackClientOptions, slackErrorCode } from './client-policy.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { InFlight } from './in-flight.js';
@@ -80,7 +81,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       : null;
   const receiver: Receiver =
     http ??
-    new SocketModeReceiver({
+    new AcknowledgingSocketModeReceiver({
       appToken: appToken ?? '',
       logger,
       // Only the API URL: the Socket Mode client keeps its own retry policy, made for reconnecting.

@@ -81,4 +81,33 @@ describe('Socket Mode', () => {
     const [reply] = await bot.slack.waitFor('respond:socket-cmd');
     expect(allText(reply?.body)).toContain('Articles I answer from (1)');
   });
+  it.each([
+    [
+      'a button no listener has (an action_id renamed since the message was posted)',
+      {
+        type: 'block_actions',
+        user: { id: 'U0001' },
+        team: { id: 'T0001' },
+        container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0001' },
+        channel: { id: 'C0001' },
+        response_url: 'https://hooks.slack.com/actions/T0001/1/old',
+        actions: [{ type: 'button', action_id: 'answer_share_old', block_id: 'b1', value: '{}' }],
+      },
+    ],
+    [
+      'a view submission',
+      {
+        type: 'view_submission',
+        user: { id: 'U0001' },
+        team: { id: 'T0001' },
+        view: { id: 'V0001', type: 'modal', callback_id: 'unknown_modal', state: { values: {} } },
+      },
+    ],
+  ])('acknowledges an envelope no listener takes: %s', async (_what, payload) => {
+    const calls = bot.slack.calls.length;
+    const envelope_id = `env-unhandled-${payload.type}`;
+    await server.deliver({ envelope_id, type: 'interactive', payload, accepts_response_payload: true });
+    expect(server.acks.filter((a) => a.envelope_id === envelope_id)).toHaveLength(1);
+    expect(bot.slack.calls.slice(calls)).toEqual([]);
+  });
 });
