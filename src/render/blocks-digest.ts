@@ -67,7 +67,7 @@ export function renderDigest(digest: Digest): SlackMessage {
   }
   blocks.push(
     context([
-      `Ask me anything about these: \`${SLASH_COMMAND} <question>\` · Stop the digest: \`${SLASH_COMMAND} digest off\``,
+      `Ask me anything about these: \`${SLASH_COMMAND} ${escapeText('<question>')}\` · Stop the digest: \`${SLASH_COMMAND} digest off\``,
     ]),
   );
   const fallback = [
