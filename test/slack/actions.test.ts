@@ -54,6 +54,7 @@ describe('Share in channel', () => {
     expect(allText(post)).toContain('Vladimir Medinsky');
     expect(JSON.stringify(post.blocks)).not.toContain('"actions"');
     expect(limitViolations(post)).toEqual([]);
+    expect([post.unfurl_links, post.unfurl_media]).toEqual(['false', 'false']);
     expect(response).toEqual({ delete_original: true });
   });
 

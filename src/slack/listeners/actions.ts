@@ -12,7 +12,13 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { ANSWER_ACTIONS, type AnswerRef, decodeAnswerRef } from '../../render/blocks-answer.js';
-import { explainFailure, logSlackFailure, PERSON_WAITING, retryRateLimited } from '../client-policy.js';
+import {
+  explainFailure,
+  logSlackFailure,
+  NO_UNFURL,
+  PERSON_WAITING,
+  retryRateLimited,
+} from '../client-policy.js';
 import type { ListenerDeps, RequestContext } from '../request-context.js';
 import { answer, orApology } from '../subcommands.js';
 
@@ -26,7 +32,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     if (!request) return;
     const { question, offset } = request.ref;
     const message = await orApology(args.logger, question, () => answer(question, offset, request.context));
-    await respondTo(args, { response_type: 'ephemeral', replace_original: false, ...message });
+    await respondTo(args, { response_type: 'ephemeral', replace_original: false, ...NO_UNFURL, ...message });
   });
 
   app.action<BlockAction<ButtonAction>>(ANSWER_ACTIONS.share, async (args) => {
@@ -37,7 +43,7 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     // No apology in place of a failed answer here: it would be posted for the whole channel.
     const message = answer(request.ref.question, request.ref.offset, request.context, 'shared');
     try {
-      await retryRateLimited(() => args.client.chat.postMessage({ channel, ...message }), {
+      await retryRateLimited(() => args.client.chat.postMessage({ channel, ...NO_UNFURL, ...message }), {
         logger: args.logger,
         method: 'chat.postMessage',
         patience: PERSON_WAITING,

@@ -13,6 +13,7 @@ import {
   isNotAMember,
   isTokenRefused,
   logSlackFailure,
+  NO_UNFURL,
   PERSON_WAITING,
   retryRateLimited,
 } from '../client-policy.js';
@@ -110,7 +111,8 @@ async function answer(
   const message = await reply(question, context, logger);
   try {
     await retryRateLimited(
-      () => client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...message }),
+      () =>
+        client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...NO_UNFURL, ...message }),
       { logger, method: 'chat.postMessage', patience: PERSON_WAITING },
     );
   } catch (error) {
