@@ -104,7 +104,7 @@ export function isTokenRefused(code: string): boolean {
 /** Whether the code leaves it unknown if Slack carried the call out (a timeout, a dropped connection, a 5xx). */
 export function isUncertain(code: string): boolean {
   // An error of no known kind may have come after the request went out: counted as one that may have.
-  return code === 'network_error' || code === 'unknown_error' || /^http_5\d\d$/.test(code);
+  return code === 'network_error' || code === 'unknown_error' || /^(http|response_url)_5\d\d$/.test(code);
 }
 
 /** What a Slack code means for what comes next (see `SlackFailureCode`). */
@@ -192,6 +192,9 @@ export function explainFailure(code: string): string {
     return "I can't post in this conversation because I'm not a member of it. Invite me (`/invite` and pick me), then try again.";
   }
   if (code === 'ratelimited') return 'Slack is limiting how fast I can post. Please try again in a minute.';
+  if (code === 'response_url_404') {
+    return 'Slack no longer takes replies to this message (it allows 30 minutes). Ask again, then share the new answer.';
+  }
   if (isUncertain(code)) {
     return `Slack did not confirm that my message was posted (${code}). If you don't see it, please try again.`;
   }

@@ -91,18 +91,26 @@ function help(context: RequestContext): SlackMessage {
   return renderHelp(usagesOf(context.subcommands), suggestTopics(context.knowledge.articles));
 }
 
+/** How an answer is shown, when not as the request's surface implies. */
+export interface AnswerShown {
+  surface?: AnswerSurface;
+  /** Whether the conversation began with the slash command (default: when the request is one). */
+  viaCommand?: boolean;
+}
+
 /** The answer to a question, from its `offset`-th relevant fact on, as shown on the context's surface. */
 export function answer(
   question: string,
   offset: number,
   context: RequestContext,
-  surface?: AnswerSurface,
+  shown: AnswerShown = {},
 ): SlackMessage {
   const knowledge = context.knowledge;
   return renderAnswer(knowledge.answer(question, { limit: FACTS_PER_MESSAGE, offset }), {
     offset,
-    surface: surface ?? (context.surface === 'command' ? 'private' : 'thread'),
+    surface: shown.surface ?? (context.surface === 'command' ? 'private' : 'thread'),
     askedBy: context.userId,
     topics: suggestTopics(knowledge.articles),
+    viaCommand: shown.viaCommand ?? context.surface === 'command',
   });
 }
