@@ -63,6 +63,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       'See "Connect to Slack" in README.md.',
     );
   }
+  logger.info(modeChoice(config.slack));
   const clientOptions = slackClientOptions(config.slack.apiUrl, deps.clientOptions);
   const inFlight = new InFlight();
   const http =
@@ -142,6 +143,14 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       }
     },
   };
+}
+
+/** Which mode runs, and why: with both secrets set Socket Mode wins, and the log says so. */
+function modeChoice({ mode, signingSecret }: Config['slack']): string {
+  if (mode === 'http') return 'HTTP mode, because SLACK_SIGNING_SECRET is set and SLACK_APP_TOKEN is not';
+  return signingSecret
+    ? 'Socket Mode, because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is set too and is not used (leave SLACK_APP_TOKEN empty to run in HTTP mode)'
+    : 'Socket Mode, because SLACK_APP_TOKEN is set';
 }
 
 /** Runs a startup step, turning its failure into a `SlackCallError` that says what to check. */

@@ -10,6 +10,8 @@ import { SocketModeServer } from '../helpers/socket-mode-server.js';
 import { APP_TOKEN, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 let bot: TestBot;
+const SOCKET_MODE_CHOSEN =
+  'Socket Mode, because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is set too and is not used (leave SLACK_APP_TOKEN empty to run in HTTP mode)';
 const server = new SocketModeServer();
 
 beforeAll(async () => {
@@ -28,6 +30,8 @@ afterAll(async () => {
 describe('Socket Mode', () => {
   it('opens the connection with the app-level token, in socket mode', () => {
     expect(bot.running.bot.mode).toBe('socket');
+    // Both secrets are set here: the log says which mode runs and why.
+    expect(bot.logs.some((l) => l.includes(SOCKET_MODE_CHOSEN))).toBe(true);
     const open = bot.slack.callsOf('apps.connections.open');
     expect(open).toHaveLength(1);
     expect(open[0]?.authorization).toBe(`Bearer ${APP_TOKEN}`);
