@@ -66,6 +66,16 @@ export interface DeliveryDeps {
 /** Default: far longer than any post takes (see `SLACK_TIMEOUT_MS`), short enough to recover the same day. */
 export const STALE_CLAIM_MS = 5 * 60_000;
 
+/** The steps of a delivery that can fail, as the log names them. */
+const STEPS = {
+  read: 'reading what the channel last received',
+  check: 'the check for an earlier post',
+  skip: 'recording the skipped day',
+  post: 'the post',
+} as const;
+
+type Step = keyof typeof STEPS;
+
 /** Delivers the digest of `channelId`'s current local day in `timeZone` (again, with `force`). */
 export async function deliverDigest(
   deps: DeliveryDeps,
@@ -99,27 +109,31 @@ export async function deliverDigest(
   }
   // Whether Slack may have today's digest already; only a check of the channel clears it.
   let mayBePosted = claim.verify;
-  /** Releases the claim: `uncertain` while Slack may have the post, `failed` when it surely has none. */
-  const giveUp = async (error: unknown, step: string): Promise<Delivery> => {
+  /**
+   * Releases the claim after a failed `step`: `uncertain` while Slack may have the day's post, `failed`
+   * when it surely has none. The delivery says what this attempt did: a refused post is `failed` even on an
+   * uncertain day.
+   */
+  const giveUp = async (step: Step, error: unknown): Promise<Delivery> => {
     const failure = error instanceof SlackCallError ? error : null;
     const code = failure ? failure.slackCode : error instanceof StoreError ? 'store_error' : 'unknown_error';
-    const uncertain = mayBePosted || failure?.code === 'SLACK_UNCERTAIN';
+    const thisPostMayBeOut = step === 'post' && failure?.code === 'SLACK_UNCERTAIN';
+    const uncertain = mayBePosted || thisPostMayBeOut;
     const notAMember = failure?.code === 'SLACK_NOT_A_MEMBER';
-    logger.warn(
-      `Digest for ${channelId} (${date}): ${step} failed (${code}); ` +
-        (uncertain ? 'it may have been posted, so it is not posted again without a check' : 'not posted') +
-        (notAMember ? ': invite the bot to the channel or unsubscribe it' : ''),
-    );
-    if (!failure) logger.error(`Digest for ${channelId} (${date}): ${String(error)}`);
+    const line =
+      `Digest for ${channelId} (${date}): ${STEPS[step]} failed (${failure ? code : String(error)}); ` +
+      (uncertain ? 'it may have been posted, so it is not posted again without a check' : 'not posted') +
+      (notAMember ? ': invite the bot to the channel or unsubscribe it' : '');
+    // A Slack failure is expected now and then; any other is the bot's own and wants attention.
+    if (failure) logger.warn(line);
+    else logger.error(line);
     await store
       .abandonDigest(channelId, date, uncertain ? 'uncertain' : 'failed', code)
       .catch((e: unknown) =>
         logger.error(`Digest ledger for ${channelId} (${date}) not updated: ${String(e)}`),
       );
     if (notAMember) await store.markDigestSubscription(channelId, code).catch(() => undefined);
-    // A refused post is `failed` even on an uncertain day: this attempt did not post, whatever an earlier one did.
-    const status =
-      failure?.code === 'SLACK_UNCERTAIN' || (uncertain && step !== 'post') ? 'uncertain' : 'failed';
+    const status = thisPostMayBeOut || (uncertain && step !== 'post') ? 'uncertain' : 'failed';
     return done(status, { error: code, ...(error instanceof CeasefireError ? { code: error.code } : {}) });
   };
 
@@ -128,7 +142,7 @@ export async function deliverDigest(
     const last = await store.lastDigest(channelId);
     digest = buildDigest(deps.articles(), last?.snapshot ?? null, date);
   } catch (error) {
-    return giveUp(error, 'reading the last digest');
+    return giveUp('read', error);
   }
   if (mayBePosted && !force) {
     let found: string | null;
@@ -136,7 +150,7 @@ export async function deliverDigest(
       // A local day is at most 25 hours long: this reaches back to its start.
       found = await poster.findPosted(channelId, date, now.getTime() - 25 * 3600_000);
     } catch (error) {
-      return giveUp(error, 'the check for an earlier post');
+      return giveUp('check', error);
     }
     if (found) {
       logger.info(
@@ -151,7 +165,7 @@ export async function deliverDigest(
     try {
       await store.finishDigest(channelId, date, { state: 'skipped' }, digest.snapshot);
     } catch (error) {
-      return giveUp(error, 'recording the skip');
+      return giveUp('skip', error);
     }
     return done('skipped');
   }
@@ -159,7 +173,7 @@ export async function deliverDigest(
   try {
     messageTs = await poster.post(channelId, digest);
   } catch (error) {
-    return giveUp(error, 'post');
+    return giveUp('post', error);
   }
   // Posted: nothing from here on may count as a failure, or a retry would post the day again.
   logger.info(`Digest for ${channelId} (${date}) posted as ${messageTs}`);
@@ -181,11 +195,16 @@ async function record(
 ): Promise<void> {
   try {
     await store.finishDigest(channelId, date, outcome, digest.snapshot);
-    await store.markDigestSubscription(channelId, null);
   } catch (error) {
     logger.error(
       `Digest for ${channelId} (${date}) is posted as ${outcome.messageTs} but not recorded (${String(error)}): ` +
         'it is not posted again; a later attempt finds it in the channel',
     );
+    return;
   }
+  await store
+    .markDigestSubscription(channelId, null)
+    .catch((error: unknown) =>
+      logger.warn(`Digest subscription of ${channelId} not marked working: ${String(error)}`),
+    );
 }
