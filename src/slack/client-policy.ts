@@ -2,8 +2,9 @@
  * How the bot calls Slack, one policy for answers and the digest alike: the
  * Web API client's options (a time limit, no retries of its own), when a
  * failed call is tried again, and what a failure is called in logs, in
- * replies and in the errors the digest branches on. No failure is thrown on
- * to a listener: a bot that cannot post one message keeps serving the next.
+ * replies and in the errors the digest branches on. Listeners log and
+ * explain a failure rather than throw it: a bot that cannot post one message
+ * keeps serving the next.
  *
  * What is tried again, and what is not: a rate-limited call was refused, so
  * it is repeated after Slack's `Retry-After` when the caller can wait that
@@ -107,16 +108,18 @@ export function isUncertain(code: string): boolean {
   return code === 'network_error' || code === 'unknown_error' || /^(http|response_url)_5\d\d$/.test(code);
 }
 
-/** What a Slack code means for what comes next (see `SlackFailureCode`). */
-function failureCode(code: string): SlackFailureCode {
+/** The meanings a failed call is classified by (see `SlackFailureCode`). */
+type CallFailure = Exclude<SlackFailureCode, 'SLACK_CALL_FAILED'>;
+
+/** What a failed call's Slack code means for what comes next. */
+function failureCode(code: string): CallFailure {
   if (isUncertain(code)) return 'SLACK_UNCERTAIN';
   if (isNotAMember(code)) return 'SLACK_NOT_A_MEMBER';
   if (isTokenRefused(code) || NOT_PERMITTED.has(code)) return 'SLACK_ACCESS_DENIED';
   return 'SLACK_REFUSED';
 }
 
-const ADVICE: Record<SlackFailureCode, string> = {
-  SLACK_CALL_FAILED: 'see the code above',
+const ADVICE: Record<CallFailure, string> = {
   SLACK_REFUSED: 'Slack did not carry it out; it may work later',
   SLACK_NOT_A_MEMBER: 'invite the bot to the conversation (/invite @ceasefire), or stop using it there',
   SLACK_ACCESS_DENIED: 'check SLACK_BOT_TOKEN, and that the app has the scopes in manifest.yml',
