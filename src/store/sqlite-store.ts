@@ -209,7 +209,9 @@ export class SqliteStore implements Store {
           const done = entry.state === 'posted' || entry.state === 'skipped';
           if (entry.state === 'failed' || entry.state === 'uncertain' || abandoned || (done && force)) {
             this.statements.renewClaim.run(owner, now, channelId, date);
-            return { claimed: true, verify: entry.state === 'uncertain' || abandoned };
+            // Slack may have the day's digest after an uncertain attempt, a dead claimant, or a post (forced again).
+            const verify = entry.state === 'uncertain' || entry.state === 'posted' || abandoned;
+            return { claimed: true, verify };
           }
           return { claimed: false, entry };
         })

@@ -47,7 +47,8 @@ export interface DigestSubscription {
  * - `posted`: done, `messageTs` says which message;
  * - `skipped`: nothing new that day and skipping unchanged digests is on;
  * - `failed`: Slack refused it, so it was not posted and may be tried again;
- * - `uncertain`: the post timed out or the connection failed, so Slack may have posted it.
+ * - `uncertain`: Slack may have posted it (a post timed out, or a refused forced post followed one
+ *   that went out) and no check proved otherwise: it is checked before any new attempt.
  */
 export type DigestState = 'claimed' | 'posted' | 'skipped' | 'failed' | 'uncertain';
 
@@ -65,9 +66,11 @@ export interface DigestEntry {
 
 /**
  * The outcome of claiming a day's digest. `claimed`: the caller posts it;
- * `verify` is true when an earlier attempt may already have posted it
- * (it timed out, or its process died mid-post), so the caller checks the
- * channel first. Otherwise `entry` says why there is nothing to do.
+ * `verify` is true when Slack may already have the day's digest (an earlier
+ * attempt was uncertain, its process died mid-post, or the day was posted
+ * and is claimed again with `force`): the caller then does not post it on
+ * its own unless a check of the channel proves it absent. Otherwise `entry`
+ * says why there is nothing to do.
  */
 export type DigestClaim = { claimed: true; verify: boolean } | { claimed: false; entry: DigestEntry };
 

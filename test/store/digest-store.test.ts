@@ -130,6 +130,12 @@ describe('digest ledger', () => {
       claimed: true,
       verify: false,
     });
+    // A posted day claimed again: Slack has its digest, so the claim says so.
+    await store.finishDigest('C1', '2026-11-27', { state: 'posted', messageTs: '1.2' }, {});
+    expect(await store.claimDigest('C1', '2026-11-27', 'a', STALE, true)).toEqual({
+      claimed: true,
+      verify: true,
+    });
     await store.close();
   });
 
