@@ -52,9 +52,14 @@ const PURGE_INTERVAL_MS = 60_000;
  */
 const ADVISORY = { schema: 0x63660001, named: 0x63660002 } as const;
 
-/** Longest a statement may run on the server, and a query may wait for its answer (a dead network). */
+/**
+ * Longest an everyday statement may run on the server, and a query may wait
+ * for its answer (a dead network). Schema steps have no server limit and the
+ * longer client one: on a big database a step may take minutes.
+ */
 const STATEMENT_TIMEOUT_MS = 15_000;
 const QUERY_TIMEOUT_MS = 20_000;
+const SCHEMA_QUERY_TIMEOUT_MS = 30 * 60_000;
 
 /** Where problems are reported: a Bolt logger fits. */
 export interface StoreLogger {
@@ -69,10 +74,12 @@ export interface PostgresStoreOptions {
   migrations?: readonly Migration[];
   /** Told about connections that fail while idle (they are replaced). */
   logger?: StoreLogger;
-  /** Connections this process keeps at most (default 10). */
+  /** Connections this process keeps at most (default 10; at least 2, since work under `withLock` needs one). */
   maxConnections?: number;
   /** How long to wait for a new connection before failing (default 5 s). */
   connectTimeoutMs?: number;
+  /** Longest an everyday statement may run on the server (default 15 s). */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -115,7 +122,7 @@ export class PostgresStore implements Store {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
-      statement_timeout: STATEMENT_TIMEOUT_MS,
+      statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
       application_name: 'ceasefire-bot',
       types: TYPES,
@@ -193,10 +200,11 @@ export class PostgresStore implements Store {
   }
 
   async digestSubscriptions(): Promise<DigestSubscription[]> {
+    // COLLATE "C" here and in `installations`: byte order, as SQLite sorts, whatever the database's locale.
     const { rows } = await this.query<DigestSubscription>(
       `SELECT channel_id AS "channelId", time, time_zone AS "timeZone", source, subscribed_by AS "subscribedBy",
               status, last_error AS "lastError"
-       FROM digest_subscriptions ORDER BY channel_id`,
+       FROM digest_subscriptions ORDER BY channel_id COLLATE "C"`,
     );
     return rows;
   }
@@ -375,7 +383,7 @@ export class PostgresStore implements Store {
   async installations(): Promise<StoredInstallation[]> {
     const { rows } = await this.query<InstallationRow>(
       `SELECT enterprise_id, team_id, installed_by, data, updated_at FROM installations
-       WHERE user_id = $1 ORDER BY enterprise_id, team_id`,
+       WHERE user_id = $1 ORDER BY enterprise_id COLLATE "C", team_id COLLATE "C"`,
       [LATEST_INSTALLATION],
     );
     return rows.map(fromInstallationRow);
@@ -407,14 +415,14 @@ export class PostgresStore implements Store {
           await client.query('BEGIN');
           await client.query(
             "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
-            [`${waitMs}ms`, `${waitMs + STATEMENT_TIMEOUT_MS}ms`],
+            [`${waitMs}ms`, `${waitMs + QUERY_TIMEOUT_MS}ms`],
           );
-          const take: pg.QueryConfig & { query_timeout: number } = {
-            text: 'SELECT pg_advisory_xact_lock($1, $2)',
-            values: [ADVISORY.named, lockNumber(name)],
-            query_timeout: waitMs + QUERY_TIMEOUT_MS,
-          };
-          await client.query(take);
+          await client.query(
+            within(waitMs + QUERY_TIMEOUT_MS, 'SELECT pg_advisory_xact_lock($1, $2)', [
+              ADVISORY.named,
+              lockNumber(name),
+            ]),
+          );
         } catch (error) {
           await client.query('ROLLBACK').catch(discard);
           if ((error as { code?: unknown }).code === '55P03') {
@@ -462,18 +470,19 @@ export class PostgresStore implements Store {
   private async migrate(migrations: readonly Migration[]): Promise<void> {
     const latest = migrations.at(-1)?.version ?? 0;
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, 0)', [ADVISORY.schema]);
-      await client.query(
+      const run = (text: string, values?: unknown[]) =>
+        client.query(within(SCHEMA_QUERY_TIMEOUT_MS, text, values));
+      await run("SELECT set_config('statement_timeout', '0', true)");
+      await run('SELECT pg_advisory_xact_lock($1, 0)', [ADVISORY.schema]);
+      await run(
         `CREATE TABLE IF NOT EXISTS schema_migrations (
            version    INTEGER PRIMARY KEY,
            name       TEXT NOT NULL,
            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
          )`,
       );
-      const { rows } = await client.query<{ version: number }>(
-        'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations',
-      );
-      const current = rows[0]?.version ?? 0;
+      const { rows } = await run('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations');
+      const current = (rows[0] as { version: number } | undefined)?.version ?? 0;
       if (current > latest) {
         throw new StoreError(
           `The database ${this.database.where} has schema version ${current}, newer than this version of the ` +
@@ -482,11 +491,8 @@ export class PostgresStore implements Store {
       }
       for (const step of migrations) {
         if (step.version <= current) continue;
-        await client.query(step.postgres);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          step.version,
-          step.name,
-        ]);
+        await run(step.postgres);
+        await run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
       }
     });
   }
@@ -519,7 +525,8 @@ export class PostgresStore implements Store {
 
   /**
    * Lends `use` a connection of its own. `discard` marks it unfit for reuse
-   * (a transaction could not be ended); the pool then closes it.
+   * (a transaction could not be ended); the pool then closes it, as it does
+   * a connection that failed or timed out, whose replies may be out of step.
    */
   private async session<T>(use: (client: pg.PoolClient, discard: () => void) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
@@ -536,6 +543,9 @@ export class PostgresStore implements Store {
     client.on('error', discard);
     try {
       return await use(client, discard);
+    } catch (error) {
+      if (connectionFailed(error instanceof StoreError ? error.cause : error)) discard();
+      throw error;
     } finally {
       client.removeListener('error', discard);
       client.release(broken);
@@ -602,18 +612,31 @@ function explain(error: unknown, database: DatabaseName): string {
   if (code === '57014') {
     return `${at} did not answer in time (${detail}): it may be overloaded or waiting for a lock.`;
   }
-  if (
-    UNREACHABLE.has(code) ||
-    code.startsWith('08') ||
-    code.startsWith('57P') ||
-    /connect|terminat|timeout/i.test(detail)
-  ) {
+  if (connectionFailed(error)) {
     return (
       `${at} cannot be reached (${detail}): check that Postgres is running and that DATABASE_URL names its ` +
       'host and port. A running bot carries on once the database is back.'
     );
   }
   return `${at} failed (${detail}).`;
+}
+
+/** Whether an error means the connection, or the server behind it, is gone or not answering. */
+function connectionFailed(error: unknown): boolean {
+  const code = codeOf(error);
+  const message = error instanceof Error ? error.message : '';
+  return (
+    UNREACHABLE.has(code) ||
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/i.test(message)
+  );
+}
+
+/** A query that may wait for its answer up to `ms` (node-postgres reads `query_timeout` per query too). */
+function within(ms: number, text: string, values?: unknown[]): pg.QueryConfig {
+  const config: pg.QueryConfig & { query_timeout: number } = { text, values, query_timeout: ms };
+  return config;
 }
 
 function describeError(error: unknown, database: DatabaseName): string {

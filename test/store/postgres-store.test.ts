@@ -122,6 +122,17 @@ describe('on a database of its own', () => {
       expect(rows).toEqual([{ n: MIGRATIONS.length }]);
     });
 
+    it('gives a schema step all the time it needs, beyond the limit of everyday statements', async () => {
+      const slow = {
+        version: MIGRATIONS.length + 1,
+        name: 'slow step',
+        sqlite: '',
+        postgres: 'SELECT pg_sleep(0.5)',
+      };
+      const store = await open(database.url, { statementTimeoutMs: 100, migrations: [...MIGRATIONS, slow] });
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     it('refuses a database from a newer version of the bot', async () => {
       await (await open()).close();
       await admin(database.url, "INSERT INTO schema_migrations (version, name) VALUES (99, 'future')");
