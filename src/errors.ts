@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'KNOWLEDGE_INVALID'
   | 'KNOWLEDGE_UNREADABLE'
   | 'STORE_UNAVAILABLE'
+  | 'NOT_INSTALLED'
   | 'SLACK_CALL_FAILED'
   | 'SLACK_REFUSED'
   | 'SLACK_NOT_A_MEMBER'
@@ -60,6 +61,13 @@ export class KnowledgeError extends CeasefireError {
 export class StoreError extends CeasefireError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_UNAVAILABLE', message, options);
+  }
+}
+
+/** The app has no installation for a workspace or org (it was never installed there, or was uninstalled). */
+export class NotInstalledError extends CeasefireError {
+  constructor(message: string) {
+    super('NOT_INSTALLED', message);
   }
 }
 
