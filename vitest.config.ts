@@ -17,18 +17,24 @@ const ISOLATED = ['test/search/knowledge-base.test.ts'];
 
 const SLOW = 'test/**/*.slow.test.ts';
 
+const WORKERS = availableParallelism();
+
 export default defineConfig({
   test: {
     // Every test runs with the check that no secret reaches a log line or the terminal.
     setupFiles: ['test/helpers/no-secret-leaks.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Guards against a hang, not bounds on speed: on a busy machine the longest tests (the digest
+    // schedule over simulated days) can pass 30 s.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Test files share worker processes (each file still loads the project's own modules afresh):
     // a process started and Bolt loaded for every file would cost more than the tests themselves.
     poolOptions: { forks: { isolate: false } },
     // A worker per core (vitest's default leaves one to itself, which on two cores halves the
     // suite's pace): vitest's own process mostly waits, and so do many tests, on timers and sockets.
-    maxWorkers: availableParallelism(),
+    // As many from start to end: a worker stopped for being idle can take a message in flight with it.
+    maxWorkers: WORKERS,
+    minWorkers: WORKERS,
     projects: [
       {
         extends: true,
@@ -37,6 +43,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: [SLOW, ...ISOLATED],
+          // One Postgres server for the run (in each project that has one): the store's tests make a
+          // database of their own on it.
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
           provide: { fuzzSize: 'quick' },
         },
       },
@@ -53,9 +62,11 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // `npm run test:slow`: the program and CLIs as child processes, the bench smoke, full-size fuzzing.
+          // `npm run test:slow`: the program and CLIs as child processes, the Postgres store against real
+          // servers, the bench smoke, full-size fuzzing.
           name: 'slow',
           include: [SLOW, ...FUZZERS],
+          globalSetup: ['test/helpers/postgres-global-setup.ts'],
           provide: { fuzzSize: 'full' },
           // Full-size fuzzing next to child processes: minutes, not seconds, on a busy machine.
           testTimeout: 300_000,

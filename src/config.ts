@@ -19,6 +19,8 @@ export type SlackMode = 'socket' | 'http';
 export interface Config {
   knowledgeDir: string;
   dataDir: string;
+  /** Postgres connection URL; null keeps the state in SQLite in `dataDir`. Holds a password: never log it. */
+  databaseUrl: string | null;
   logLevel: LogLevel;
   port: number;
   slack: {
@@ -66,9 +68,24 @@ export function isClockTime(time: string): boolean {
   return /^([01]\d|2[0-3]):[0-5]\d$/.test(time);
 }
 
+/** Whether a string is a URL that node-postgres can connect with (postgres:// or postgresql://). */
+export function isPostgresUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   KNOWLEDGE_DIR: optionalText.default('./knowledge'),
   DATA_DIR: optionalText.default('./data'),
+  // The URL holds the database password: its problems are described without repeating any of it.
+  DATABASE_URL: optionalText.refine(
+    (v) => v === undefined || isPostgresUrl(v),
+    'must be a Postgres URL like postgres://user:password@host:5432/database',
+  ),
   LOG_LEVEL: optionalText
     .default('info')
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })),
@@ -162,6 +179,7 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
   return {
     knowledgeDir: v.KNOWLEDGE_DIR,
     dataDir: v.DATA_DIR,
+    databaseUrl: v.DATABASE_URL ?? null,
     logLevel: v.LOG_LEVEL,
     port: v.PORT,
     slack: {

@@ -9,7 +9,12 @@ export type ErrorCode =
   | 'KNOWLEDGE_INVALID'
   | 'KNOWLEDGE_UNREADABLE'
   | 'STORE_UNAVAILABLE'
+  | 'NOT_INSTALLED'
   | 'SLACK_CALL_FAILED'
+  | 'SLACK_REFUSED'
+  | 'SLACK_NOT_A_MEMBER'
+  | 'SLACK_ACCESS_DENIED'
+  | 'SLACK_UNCERTAIN'
   | 'USAGE';
 
 /** Base class: an error with a code and an actionable message. */
@@ -59,12 +64,39 @@ export class StoreError extends CeasefireError {
   }
 }
 
-/** A Slack Web API call failed; `slackCode` is Slack's own error string. */
+/** The app has no installation for a workspace or org (it was never installed there, or was uninstalled). */
+export class NotInstalledError extends CeasefireError {
+  constructor(message: string) {
+    super('NOT_INSTALLED', message);
+  }
+}
+
+/**
+ * What a failed Slack call means for what comes next, for callers that
+ * branch on it (the digest decides from it whether a day may be tried again):
+ * - `SLACK_REFUSED`: Slack did not carry the call out; a later try may work (a rate limit, a refusal);
+ * - `SLACK_NOT_A_MEMBER`: not carried out: the bot is not in the conversation, or it is gone;
+ * - `SLACK_ACCESS_DENIED`: not carried out: Slack refuses the bot token, or the app lacks the scope;
+ * - `SLACK_UNCERTAIN`: Slack may have carried it out (a timeout, a dropped connection, a 5xx);
+ * - `SLACK_CALL_FAILED`: a step that is not tried again (starting up), whatever the reason.
+ */
+export type SlackFailureCode = Extract<
+  ErrorCode,
+  'SLACK_CALL_FAILED' | 'SLACK_REFUSED' | 'SLACK_NOT_A_MEMBER' | 'SLACK_ACCESS_DENIED' | 'SLACK_UNCERTAIN'
+>;
+
+/** A Slack Web API call failed; `slackCode` is Slack's own error string, `code` what it means. */
 export class SlackCallError extends CeasefireError {
+  declare readonly code: SlackFailureCode;
   readonly slackCode: string;
 
-  constructor(method: string, slackCode: string, message: string, options?: { cause?: unknown }) {
-    super('SLACK_CALL_FAILED', `${method} failed (${slackCode}): ${message}`, options);
+  constructor(
+    method: string,
+    slackCode: string,
+    message: string,
+    options?: { cause?: unknown; code?: SlackFailureCode },
+  ) {
+    super(options?.code ?? 'SLACK_CALL_FAILED', `${method} failed (${slackCode}): ${message}`, options);
     this.slackCode = slackCode;
   }
 }

@@ -5,16 +5,16 @@
  * and stops it again.
  */
 import { hostname } from 'node:os';
-import { type Logger, webApi } from '@slack/bolt';
+import type { Logger, webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import { DigestService } from './digest/digest-service.js';
 import { DigestScheduler } from './digest/scheduler.js';
-import { digestClientOptions, SlackDigestPoster } from './digest/slack-poster.js';
 import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
 import { CeasefireError } from './errors.js';
 import { createLogger } from './log.js';
 import { KnowledgeBase } from './search/knowledge-base.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
+import { createDigestPoster } from './slack/digest-poster.js';
 import { EVENTS_PATH } from './slack/http-receiver.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -54,11 +54,9 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     });
   const knowledge = options.knowledge ?? (await loadKnowledgeBase(config.knowledgeDir, logger));
   const store = options.store ?? SqliteStore.open(config.dataDir);
-  // The digest posts through its own client: one that never retries a post on its own (see slack-poster.ts).
+  // The digest posts through its own client, on the same client policy as answers (see client-policy.ts).
   const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
-  const poster = new SlackDigestPoster(
-    new webApi.WebClient(config.slack.botToken ?? '', { ...digestClientOptions(apiUrl ?? null), logger }),
-  );
+  const poster = createDigestPoster(config.slack.botToken ?? '', apiUrl ?? null, logger);
   const scheduler = new DigestScheduler({
     store,
     poster,

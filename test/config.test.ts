@@ -25,6 +25,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       knowledgeDir: './knowledge',
       dataDir: './data',
+      databaseUrl: null,
       logLevel: 'info',
       port: 3000,
       slack: { botToken: null, mode: null },
@@ -79,6 +80,26 @@ describe('configuration', () => {
     );
     expect(config.digest.channels).toEqual(['C0123ABCD', 'C0456EFGH']);
     expect(config.slack.apiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it('keeps the state in SQLite unless DATABASE_URL names a Postgres database', () => {
+    expect(parseConfig({}, 'offline').databaseUrl).toBeNull();
+    expect(parseConfig({ DATABASE_URL: '  ' }, 'offline').databaseUrl).toBeNull();
+    for (const url of [
+      'postgres://bot:pw@db.example.com:5432/ceasefire',
+      'postgresql://db.example.com/ceasefire',
+    ]) {
+      expect(parseConfig({ DATABASE_URL: ` ${url} ` }, 'offline').databaseUrl).toBe(url);
+    }
+  });
+
+  it('refuses a DATABASE_URL that is not a Postgres URL without repeating it or its password', () => {
+    for (const wrong of ['mysql://bot:hunter2-secret@db/ceasefire', 'bot:hunter2-secret@db/ceasefire']) {
+      const { issues, message } = issuesOf({ DATABASE_URL: wrong }, 'offline');
+      expect(issues).toEqual(['DATABASE_URL']);
+      expect(message).toContain('must be a Postgres URL like postgres://');
+      expect(message).not.toContain('hunter2-secret');
+    }
   });
 
   it('documents exactly the variables it reads in .env.example', () => {

@@ -2,21 +2,20 @@
  * `npm run digest`: prints today's digest as text (no Slack tokens needed).
  *   --channel C…   the digest as that channel would get it (reads DATA_DIR)
  *   --post         posts today's digest to every subscribed channel that has not had it;
- *                  one line per channel; exit 1 when any channel failed
+ *                  one line per channel; exit 1 when any channel failed or may have been posted
  *   --force        with --post: posts again even where today's digest was posted
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { webApi } from '@slack/bolt';
 import { type Config, loadConfig } from '../config.js';
 import { buildDigest } from '../digest/build-digest.js';
 import { type Delivery, deliverDigest } from '../digest/deliver.js';
 import { localDate } from '../digest/schedule.js';
-import { digestClientOptions, SlackDigestPoster } from '../digest/slack-poster.js';
 import { syncConfiguredSubscriptions } from '../digest/subscriptions.js';
 import { UsageError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { formatDigestText } from '../render/blocks-digest.js';
+import { createDigestPoster } from '../slack/digest-poster.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { openKnowledgeBase, runCli } from './shared.js';
 
@@ -35,6 +34,8 @@ export function describeDelivery(d: Delivery): string {
       return `${d.channelId}: already done for ${d.date} (skipped: no new articles)`;
     case 'in-progress':
       return `${d.channelId}: already being posted for ${d.date} by another process`;
+    case 'uncertain':
+      return `${d.channelId}: may have been posted for ${d.date} (${d.error}): check the channel; --force posts again`;
     case 'failed':
       return `${d.channelId}: failed: ${d.error}${hint(d.error ?? '')}`;
   }
@@ -66,13 +67,9 @@ async function post(config: Config, force: boolean): Promise<number> {
       );
       return 0;
     }
-    const client = new webApi.WebClient(config.slack.botToken ?? '', {
-      ...digestClientOptions(config.slack.apiUrl),
-      logger,
-    });
     const deps = {
       store,
-      poster: new SlackDigestPoster(client),
+      poster: createDigestPoster(config.slack.botToken ?? '', config.slack.apiUrl, logger),
       articles: () => knowledge.articles,
       logger,
       owner: `${hostname()}:${process.pid}`,
@@ -82,7 +79,7 @@ async function post(config: Config, force: boolean): Promise<number> {
     // One channel at a time: a rate limit on one then delays the next instead of all failing together.
     for (const s of subscriptions) {
       const delivery = await deliverDigest(deps, s.channelId, s.timeZone, force);
-      if (delivery.status === 'failed') failed++;
+      if (delivery.status === 'failed' || delivery.status === 'uncertain') failed++;
       process.stdout.write(`${describeDelivery(delivery)}\n`);
     }
     return failed ? 1 : 0;

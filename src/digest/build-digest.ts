@@ -3,46 +3,17 @@
  * received: the key facts of the newest articles, and the articles added or
  * changed since that channel's previous digest. Pure: no clock, no Slack.
  */
+import type { Digest, DigestChange, DigestFact } from '../digest-types.js';
+import { byNewest } from '../knowledge/order.js';
 import type { Article } from '../knowledge/types.js';
-import { byNewest } from '../render/answer-text.js';
-import { type FactSource, sourceOf } from '../search/types.js';
-
-/** What a channel received: article slug → content hash at the time. */
-export type DigestSnapshot = Record<string, string>;
-
-/** One key fact of the digest, with where it comes from. */
-export interface DigestFact {
-  text: string;
-  source: FactSource;
-}
-
-/** An article added or changed since the channel's previous digest. */
-export interface DigestChange {
-  title: string;
-  url: string | null;
-  published: string | null;
-  change: 'added' | 'updated';
-}
-
-/** A digest ready to render. */
-export interface Digest {
-  /** The channel's local date, YYYY-MM-DD. */
-  date: string;
-  keyFacts: DigestFact[];
-  changes: DigestChange[];
-  /** How many changes were left out of `changes` to keep the message short. */
-  moreChanges: number;
-  /** True when the channel has never had a digest. */
-  first: boolean;
-  /** What this digest delivers, to be stored as the channel's last received snapshot. */
-  snapshot: DigestSnapshot;
-}
+import { sourceOf } from '../search/types.js';
+import type { ReceivedSnapshot } from '../store/store.js';
 
 /** Limits that keep a digest readable (and well within Slack's block limits). */
 export const DIGEST_LIMITS = { articles: 3, factsPerArticle: 5, facts: 10, changes: 10 } as const;
 
 /** The snapshot of a set of articles. */
-export function snapshotOf(articles: readonly Article[]): DigestSnapshot {
+export function snapshotOf(articles: readonly Article[]): ReceivedSnapshot {
   return Object.fromEntries(articles.map((a) => [a.slug, a.hash]));
 }
 
@@ -53,7 +24,7 @@ export function snapshotOf(articles: readonly Article[]): DigestSnapshot {
  */
 export function buildDigest(
   articles: readonly Article[],
-  previous: DigestSnapshot | null,
+  previous: ReceivedSnapshot | null,
   date: string,
 ): Digest {
   const newest = [...articles].sort(byNewest);

@@ -6,29 +6,21 @@
  */
 import type { Config } from '../config.js';
 import { isClockTime, isTimeZone } from '../config.js';
+import type {
+  ChannelDigestStatus,
+  Digest,
+  SubscribeProblem,
+  SubscribeResult,
+  SubscriptionStatus,
+  UnsubscribeResult,
+} from '../digest-types.js';
+import { SlackCallError } from '../errors.js';
 import type { Article } from '../knowledge/types.js';
-import { message, SLASH_COMMAND, section } from '../render/blocks.js';
-import { escapeText } from '../render/escape.js';
-import { isNotAMember, slackErrorCode } from '../slack/slack-errors.js';
-import type { DigestEntry, DigestSubscription, Store } from '../store/store.js';
-import { buildDigest, type Digest } from './build-digest.js';
+import type { Store } from '../store/store.js';
+import { buildDigest } from './build-digest.js';
+import type { DigestPoster } from './poster.js';
 import { localDate } from './schedule.js';
 import type { DigestScheduler } from './scheduler.js';
-import type { DigestPoster } from './slack-poster.js';
-
-/** A channel's digest, as `/ceasefire digest` shows it. */
-export interface ChannelDigestStatus {
-  channelId: string;
-  subscription: DigestSubscription | null;
-  /** Today's ledger entry in the channel's zone (or the default zone). */
-  today: DigestEntry | null;
-  /** The last digest the channel received. */
-  last: DigestEntry | null;
-  nextRun: Date | null;
-}
-
-/** The result of `/ceasefire digest on …`. */
-export type SubscribeResult = { ok: true; subscription: DigestSubscription } | { ok: false; problem: string };
 
 /** What the service works with. */
 export interface DigestServiceDeps {
@@ -40,29 +32,24 @@ export interface DigestServiceDeps {
   now?: () => Date;
 }
 
-const EXAMPLE = `\`${SLASH_COMMAND} digest on 08:30 Europe/Kyiv\``;
-
 /** Reads `[HH:MM] [zone]` (either, both, or neither, in any order). */
 export function parseSchedule(
   args: string,
   defaults: Pick<Config['digest'], 'time' | 'timeZone'>,
-): { time: string; timeZone: string } | { problem: string } {
+): { time: string; timeZone: string } | { problem: SubscribeProblem } {
   let { time, timeZone } = defaults;
   for (const word of args.split(/\s+/).filter(Boolean)) {
     if (/^\d{1,2}[:.h]\d{2}$/.test(word)) {
       const [h = '', m = ''] = word.split(/[:.h]/);
       time = `${h.padStart(2, '0')}:${m}`;
-      if (!isClockTime(time))
-        return { problem: `“${word}” is not a time of day: use 24-hour HH:MM, e.g. ${EXAMPLE}.` };
+      if (!isClockTime(time)) return { problem: { kind: 'not-a-time', word } };
     } else if (isTimeZone(word)) {
       // The runtime's spelling fixes the case ("europe/paris"); an alias the runtime maps elsewhere
       // (Europe/Kyiv → Europe/Kiev in older time zone data) stays as the person wrote it.
       const resolved = new Intl.DateTimeFormat('en-US', { timeZone: word }).resolvedOptions().timeZone;
       timeZone = resolved.toLowerCase() === word.toLowerCase() ? resolved : word;
     } else {
-      return {
-        problem: `“${word}” is neither a time (HH:MM) nor a time zone I know: use an IANA zone such as Europe/Kyiv, America/New_York or UTC, e.g. ${EXAMPLE}.`,
-      };
+      return { problem: { kind: 'not-a-time-or-zone', word } };
     }
   }
   return { time, timeZone };
@@ -105,17 +92,13 @@ export class DigestService {
   async subscribe(channelId: string, userId: string, args: string): Promise<SubscribeResult> {
     const schedule = parseSchedule(args, this.deps.defaults);
     if ('problem' in schedule) return { ok: false, problem: schedule.problem };
-    const notice = `<@${userId}> subscribed this conversation to the daily ceasefire digest at ${schedule.time} (${escapeText(schedule.timeZone)}). Stop it with \`${SLASH_COMMAND} digest off\`.`;
     try {
-      await this.deps.poster.notify(channelId, message(notice, [section(notice)]));
+      await this.deps.poster.announce({ channelId, userId, ...schedule });
     } catch (error) {
-      const code = slackErrorCode(error);
-      return {
-        ok: false,
-        problem: isNotAMember(code)
-          ? `I can't post in this channel (${code}), so I did not subscribe it. Invite me first with \`/invite @ceasefire\`, then run the command again.`
-          : `Slack did not let me post here (${code}), so I did not subscribe this channel. Please try again in a moment.`,
-      };
+      // A channel the bot cannot post in would never get its digest either: nothing is subscribed.
+      const slackCode = error instanceof SlackCallError ? error.slackCode : 'unknown_error';
+      const notAMember = error instanceof SlackCallError && error.code === 'SLACK_NOT_A_MEMBER';
+      return { ok: false, problem: { kind: 'cannot-post', slackCode, notAMember } };
     }
     const subscription = {
       channelId,
@@ -130,16 +113,26 @@ export class DigestService {
   }
 
   /** Unsubscribes a channel. A channel listed in DIGEST_CHANNELS stays: only the configuration removes it. */
-  async unsubscribe(channelId: string): Promise<'removed' | 'not-subscribed' | 'configured'> {
+  async unsubscribe(channelId: string): Promise<UnsubscribeResult> {
     if (this.deps.defaults.channels.includes(channelId)) return 'configured';
     const removed = await this.deps.store.removeDigestSubscription(channelId);
     await this.deps.scheduler?.refresh();
     return removed ? 'removed' : 'not-subscribed';
   }
 
-  /** Every subscription, for App Home. */
-  subscriptions(): Promise<DigestSubscription[]> {
-    return this.deps.store.digestSubscriptions();
+  /** Every subscription with its ledger entry for today in its own zone, for App Home. */
+  async overview(): Promise<SubscriptionStatus[]> {
+    const now = this.now();
+    const subscriptions = await this.deps.store.digestSubscriptions();
+    return Promise.all(
+      subscriptions.map(async (subscription) => ({
+        subscription,
+        today: await this.deps.store.digestEntry(
+          subscription.channelId,
+          localDate(now, subscription.timeZone),
+        ),
+      })),
+    );
   }
 
   private now(): Date {

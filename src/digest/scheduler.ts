@@ -5,7 +5,6 @@
  * local day only), and retries later the same day when a post failed.
  */
 import { Cron } from 'croner';
-import { isNotAMember, isTokenRefused } from '../slack/slack-errors.js';
 import type { DigestSubscription } from '../store/store.js';
 import { type DeliveryDeps, deliverDigest, STALE_CLAIM_MS } from './deliver.js';
 import { dailyPattern, isDueToday } from './schedule.js';
@@ -117,10 +116,11 @@ export class DigestScheduler {
     if (this.stopped) return;
     job.retry?.stop();
     job.retry = undefined;
-    // A channel the bot cannot post in, or a token Slack refuses, needs a person: trying again today is no use.
-    const hopeless =
-      delivery.error !== undefined && (isNotAMember(delivery.error) || isTokenRefused(delivery.error));
-    if ((delivery.status === 'failed' && !hopeless) || delivery.status === 'in-progress') {
+    // A channel the bot cannot post in, or a token or scope Slack refuses, needs a person: trying again today is no use.
+    const hopeless = delivery.code === 'SLACK_NOT_A_MEMBER' || delivery.code === 'SLACK_ACCESS_DENIED';
+    // An uncertain day is tried again too: the next attempt only checks the channel, and posts if that proves it absent.
+    const again = delivery.status === 'failed' || delivery.status === 'uncertain';
+    if ((again && !hopeless) || delivery.status === 'in-progress') {
       const delay =
         delivery.status === 'in-progress'
           ? (this.deps.staleAfterMs ?? STALE_CLAIM_MS)

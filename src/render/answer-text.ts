@@ -2,6 +2,7 @@
  * Plain-text answers for the terminal (`npm run ask`) and the JSON contract
  * other tools read (`ask --json`, `ask --jsonl`).
  */
+import { byNewest } from '../knowledge/order.js';
 import type { Article } from '../knowledge/types.js';
 import { type Answer, type Fact, type FactSource, sourceOf } from '../search/types.js';
 
@@ -54,12 +55,6 @@ export function suggestTopics(articles: readonly Article[]): string[] {
   }
   topicsCache.set(articles, topics);
   return topics;
-}
-
-/** Newest published first; undated articles after dated ones, by title. */
-export function byNewest(a: Article, b: Article): number {
-  if (a.published !== b.published) return (b.published ?? '').localeCompare(a.published ?? '');
-  return a.title.localeCompare(b.title);
 }
 
 /** The readable answer: numbered facts with their sources, or one line saying nothing was found. */

@@ -42,6 +42,11 @@ export type AnswerSurface = 'private' | 'thread' | 'shared';
 export interface AnswerRef {
   question: string;
   offset: number;
+  /**
+   * True when the answer began with the slash command: "Share in channel" then posts through the
+   * click's response_url, which needs no membership; otherwise with chat.postMessage.
+   */
+  viaCommand?: boolean;
 }
 
 /** Options for rendering an answer. */
@@ -53,11 +58,13 @@ export interface AnswerOptions {
   askedBy?: string;
   /** Topics to suggest when nothing was found. */
   topics: readonly string[];
+  /** Whether the answer began with the slash command (see `AnswerRef`). */
+  viaCommand?: boolean;
 }
 
 /** The button value for an answer, or null when the question is too long to fit one (then no buttons). */
 export function encodeAnswerRef(ref: AnswerRef): string | null {
-  const value = JSON.stringify({ q: ref.question, o: ref.offset });
+  const value = JSON.stringify({ q: ref.question, o: ref.offset, ...(ref.viaCommand ? { c: 1 } : {}) });
   return value.length <= LIMITS.buttonValue ? value : null;
 }
 
@@ -67,9 +74,9 @@ export function decodeAnswerRef(value: string | undefined): AnswerRef | null {
   try {
     const parsed: unknown = JSON.parse(value);
     if (typeof parsed !== 'object' || parsed === null) return null;
-    const { q, o } = parsed as { q?: unknown; o?: unknown };
+    const { q, o, c } = parsed as { q?: unknown; o?: unknown; c?: unknown };
     if (typeof q !== 'string' || typeof o !== 'number' || !Number.isInteger(o) || o < 0) return null;
-    return { question: q, offset: o };
+    return { question: q, offset: o, ...(c === 1 ? { viaCommand: true } : {}) };
   } catch {
     return null;
   }
@@ -133,8 +140,13 @@ export function sourceText(source: FactSource | undefined): string {
 
 function answerButtons(answer: Answer, options: AnswerOptions): types.Button[] {
   if (options.surface === 'shared') return [];
-  const current = encodeAnswerRef({ question: answer.question, offset: options.offset });
-  const next = encodeAnswerRef({ question: answer.question, offset: options.offset + answer.facts.length });
+  const { viaCommand } = options;
+  const current = encodeAnswerRef({ question: answer.question, offset: options.offset, viaCommand });
+  const next = encodeAnswerRef({
+    question: answer.question,
+    offset: options.offset + answer.facts.length,
+    viaCommand,
+  });
   if (!current || !next) return [];
   const buttons: types.Button[] = [];
   if (options.surface === 'private')

@@ -2,8 +2,14 @@
  * The daily digest as a Slack message (Block Kit with a plain-text
  * fallback) and as text for the terminal (`npm run digest`).
  */
-import type { Digest } from '../digest/build-digest.js';
-import type { ChannelDigestStatus, SubscribeResult } from '../digest/digest-service.js';
+import type {
+  ChannelDigestStatus,
+  Digest,
+  SubscribeProblem,
+  SubscribeResult,
+  SubscriptionStatus,
+  UnsubscribeResult,
+} from '../digest-types.js';
 import type { DigestSubscription } from '../store/store.js';
 import { sourceLabel } from './answer-text.js';
 import {
@@ -61,7 +67,7 @@ export function renderDigest(digest: Digest): SlackMessage {
   }
   blocks.push(
     context([
-      `Ask me anything about these: \`${SLASH_COMMAND} <question>\` · Stop the digest: \`${SLASH_COMMAND} digest off\``,
+      `Ask me anything about these: \`${SLASH_COMMAND} ${escapeText('<question>')}\` · Stop the digest: \`${SLASH_COMMAND} digest off\``,
     ]),
   );
   const fallback = [
@@ -126,6 +132,10 @@ export function renderDigestStatus(status: ChannelDigestStatus, preview: Digest)
     const today = status.today;
     if (today?.state === 'posted') lines.push(`Today’s digest was posted.`);
     else if (today?.state === 'skipped') lines.push('Today’s digest was skipped: nothing new.');
+    else if (today?.state === 'uncertain')
+      lines.push(
+        `:warning: Today’s digest may have been posted (${escapeText(today.error ?? 'unknown_error')}): check the channel; \`npm run digest -- --post --force\` posts it again.`,
+      );
     else if (status.nextRun)
       lines.push(
         `Next digest: ${escapeText(status.nextRun.toISOString().replace('T', ' ').slice(0, 16))} UTC.`,
@@ -150,16 +160,42 @@ export function renderDigestStatus(status: ChannelDigestStatus, preview: Digest)
   ]);
 }
 
+/** The notice posted in a conversation when someone subscribes it. */
+export function renderSubscriptionNotice(notice: {
+  userId: string;
+  time: string;
+  timeZone: string;
+}): SlackMessage {
+  const text = `<@${notice.userId}> subscribed this conversation to the daily ceasefire digest at ${notice.time} (${escapeText(notice.timeZone)}). Stop it with \`${SLASH_COMMAND} digest off\`.`;
+  return message(text, [section(text)]);
+}
+
+const EXAMPLE = `\`${SLASH_COMMAND} digest on 08:30 Europe/Kyiv\``;
+
+/** Why nothing was subscribed, and what to do instead. */
+function problemText(problem: SubscribeProblem): string {
+  switch (problem.kind) {
+    case 'not-a-time':
+      return `“${escapeText(problem.word)}” is not a time of day: use 24-hour HH:MM, e.g. ${EXAMPLE}.`;
+    case 'not-a-time-or-zone':
+      return `“${escapeText(problem.word)}” is neither a time (HH:MM) nor a time zone I know: use an IANA zone such as Europe/Kyiv, America/New_York or UTC, e.g. ${EXAMPLE}.`;
+    case 'cannot-post':
+      return problem.notAMember
+        ? `I can't post in this channel (${escapeText(problem.slackCode)}), so I did not subscribe it. Invite me first with \`/invite @ceasefire\`, then run the command again.`
+        : `Slack did not let me post here (${escapeText(problem.slackCode)}), so I did not subscribe this channel. Please try again in a moment.`;
+  }
+}
+
 /** The reply to `/ceasefire digest on`: done, or why not. */
 export function renderSubscribeResult(result: SubscribeResult): SlackMessage {
   const text = result.ok
     ? `Done: this conversation gets the daily digest at ${scheduleText(result.subscription)}. I posted a notice here so everyone knows.`
-    : result.problem;
+    : problemText(result.problem);
   return message(text, [section(text)]);
 }
 
 /** The reply to `/ceasefire digest off`. */
-export function renderUnsubscribeResult(result: 'removed' | 'not-subscribed' | 'configured'): SlackMessage {
+export function renderUnsubscribeResult(result: UnsubscribeResult): SlackMessage {
   const text = {
     removed: 'Done: this conversation no longer gets the daily digest.',
     'not-subscribed': 'This conversation does not get the daily digest, so there was nothing to stop.',
@@ -170,8 +206,8 @@ export function renderUnsubscribeResult(result: 'removed' | 'not-subscribed' | '
 }
 
 /** App Home's digest section: every subscribed conversation and its schedule. */
-export function digestHomeStatus(subscriptions: readonly DigestSubscription[]): HomeStatus {
-  if (subscriptions.length === 0) {
+export function digestHomeStatus(statuses: readonly SubscriptionStatus[]): HomeStatus {
+  if (statuses.length === 0) {
     return {
       title: 'Daily digest',
       lines: [
@@ -179,15 +215,18 @@ export function digestHomeStatus(subscriptions: readonly DigestSubscription[]): 
       ],
     };
   }
-  const shown = subscriptions
-    .slice(0, 20)
-    .map(
-      (s) =>
-        `• <#${s.channelId}> at ${scheduleText(s)}${s.status === 'failing' ? ' :warning: not posting' : ''}`,
-    );
-  if (subscriptions.length > shown.length) shown.push(`…and ${subscriptions.length - shown.length} more.`);
+  const shown = statuses.slice(0, 20).map(({ subscription: s, today }) => {
+    const warning =
+      today?.state === 'uncertain'
+        ? ' :warning: today’s digest may have been posted: check the channel'
+        : s.status === 'failing'
+          ? ' :warning: not posting'
+          : '';
+    return `• <#${s.channelId}> at ${scheduleText(s)}${warning}`;
+  });
+  if (statuses.length > shown.length) shown.push(`…and ${statuses.length - shown.length} more.`);
   return {
     title: 'Daily digest',
-    lines: [`Posted every day to ${subscriptions.length} conversation(s):`, ...shown],
+    lines: [`Posted every day to ${statuses.length} conversation(s):`, ...shown],
   };
 }

@@ -2,8 +2,9 @@
  * The messages that explain the bot: usage with examples (`help`) and the
  * articles it answers from (`sources`).
  */
+
+import { byNewest } from '../knowledge/order.js';
 import type { Article } from '../knowledge/types.js';
-import { byNewest } from './answer-text.js';
 import {
   type Block,
   context,

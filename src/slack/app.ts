@@ -5,20 +5,22 @@
  * so tests hand it a knowledge base, a store and a client pointed at a
  * local server.
  */
-import { App, type Logger, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, type Logger, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
 import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
+import { AcknowledgingSocketModeReceiver } from './acknowledge-unhandled.js';
+import { slackClientOptions, slackErrorCode } from './client-policy.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { InFlight } from './in-flight.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
 import { registerHome } from './listeners/home.js';
-import { slackErrorCode } from './slack-errors.js';
-import { SUBCOMMANDS, type Subcommand } from './subcommands.js';
+import type { Subcommand } from './request-context.js';
+import { SUBCOMMANDS } from './subcommands.js';
 
 /** How long shutdown waits for answers in progress before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -56,35 +58,6 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-/** How long a call to Slack (Web API or response_url) may take before the bot gives up on it. */
-const SLACK_TIMEOUT_MS = 10_000;
-
-/**
- * Client defaults for a bot people wait on. The client repeats no call by
- * itself: its retries would repeat a post that timed out or met a 5xx, which
- * Slack may have carried out, and show the answer twice (the listeners
- * decide what is safe to try again, see slack-errors.ts). A rate-limited
- * call fails at once with Slack's `Retry-After`, rather than pausing every
- * other call for as long as Slack asks.
- */
-function defaultClientOptions(config: Config): webApi.WebClientOptions {
-  return {
-    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: SLACK_TIMEOUT_MS,
-  };
-}
-
-/**
- * `fetch` with a time limit for requests that bring none: Bolt's `respond()`
- * (a command's or a click's response_url) uses the client's `fetch` without
- * one, and a response_url that never answers must not hold a request open.
- */
-function fetchWithin(timeoutMs: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
-}
-
 /** Builds the app for the configured mode. Throws `ConfigError` when the mode's secrets are missing. */
 export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const { config, logger } = deps;
@@ -95,11 +68,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       'See "Connect to Slack" in README.md.',
     );
   }
-  const options = { ...defaultClientOptions(config), ...deps.clientOptions };
-  const clientOptions = {
-    ...options,
-    fetch: options.fetch ?? fetchWithin(options.timeout || SLACK_TIMEOUT_MS),
-  };
+  logger.info(modeChoice(config.slack));
+  const clientOptions = slackClientOptions(config.slack.apiUrl, deps.clientOptions);
   const inFlight = new InFlight();
   const http =
     mode === 'http' && signingSecret
@@ -117,7 +87,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       : null;
   const receiver: Receiver =
     http ??
-    new SocketModeReceiver({
+    new AcknowledgingSocketModeReceiver({
       appToken: appToken ?? '',
       logger,
       clientPingTimeout: deps.clientPingTimeout,
@@ -179,6 +149,14 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       }
     },
   };
+}
+
+/** Which mode runs, and why: with both secrets set Socket Mode wins, and the log says so. */
+function modeChoice({ mode, signingSecret }: Config['slack']): string {
+  if (mode === 'http') return 'HTTP mode, because SLACK_SIGNING_SECRET is set and SLACK_APP_TOKEN is not';
+  return signingSecret
+    ? 'Socket Mode, because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is set too and is not used (leave SLACK_APP_TOKEN empty to run in HTTP mode)'
+    : 'Socket Mode, because SLACK_APP_TOKEN is set';
 }
 
 /** Runs a startup step, turning its failure into a `SlackCallError` that says what to check. */

@@ -8,7 +8,7 @@ import {
   renderSubscribeResult,
   renderUnsubscribeResult,
 } from '../render/blocks-digest.js';
-import type { RequestContext, Subcommand } from './subcommands.js';
+import type { RequestContext, Subcommand } from './request-context.js';
 
 function say(text: string): SlackMessage {
   return message(text, [section(text)]);

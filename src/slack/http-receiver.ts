@@ -20,9 +20,9 @@ import {
   HTTPReceiver,
   type Logger,
   type Receiver,
-  type ReceiverEvent,
   type ReceiverProcessEventErrorHandlerArgs,
 } from '@slack/bolt';
+import { acknowledgingUnhandled } from './acknowledge-unhandled.js';
 
 /** Where Slack sends events, commands and interactions. */
 export const EVENTS_PATH = '/slack/events';
@@ -216,27 +216,6 @@ function shapeProblem(body: Record<string, unknown>): string | null {
     return 'its actions are not a list of objects';
   }
   return null;
-}
-
-/**
- * The app as Bolt's receiver sees it, with one difference: a request still
- * unacknowledged once every listener has run is one no listener takes (an
- * event type not subscribed to, an unknown button), and is acknowledged
- * then, with an empty 200. Bolt alone would wait 3 seconds for an ack and
- * answer 404. The receiver only calls `processEvent`; everything else is
- * the app itself, through the prototype.
- */
-function acknowledgingUnhandled(app: App): App {
-  const processEvent = async (event: ReceiverEvent): Promise<void> => {
-    let acked = false;
-    const ack: ReceiverEvent['ack'] = (response) => {
-      acked = true;
-      return event.ack(response);
-    };
-    await app.processEvent({ ...event, ack });
-    if (!acked) await event.ack();
-  };
-  return Object.assign(Object.create(app) as App, { processEvent });
 }
 
 /**

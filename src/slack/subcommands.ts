@@ -7,42 +7,12 @@
  */
 
 import type { Logger } from '@slack/bolt';
-import type { DigestService } from '../digest/digest-service.js';
 import { suggestTopics } from '../render/answer-text.js';
 import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
 import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../render/blocks-answer.js';
 import { renderHelp, renderSources, type Usage } from '../render/blocks-guide.js';
-import type { KnowledgeBase } from '../search/knowledge-base.js';
-import type { Store } from '../store/store.js';
 import { DIGEST_SUBCOMMAND } from './digest-subcommand.js';
-
-/** Where a text came from. */
-export type Surface = 'command' | 'mention' | 'dm';
-
-/** Who asked, where, and what the bot can use to answer. */
-export interface RequestContext {
-  knowledge: KnowledgeBase;
-  store: Store;
-  surface: Surface;
-  userId: string;
-  channelId: string | null;
-  teamId: string | null;
-  /** The subcommand table in use (help lists it). */
-  subcommands: readonly Subcommand[];
-  /** The daily digest, when the bot runs one. */
-  digest?: DigestService;
-}
-
-/** What every listener is given: the parts of a request context that do not depend on the request. */
-export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands' | 'digest'>;
-
-/** One subcommand: `/ceasefire <name> [args]`. */
-export interface Subcommand extends Usage {
-  name: string;
-  /** Whether words may follow the name; one that takes none matches only the name alone. */
-  takesArgs: boolean;
-  run(args: string, context: RequestContext): SlackMessage | Promise<SlackMessage>;
-}
+import type { RequestContext, Subcommand } from './request-context.js';
 
 /** The subcommands every surface understands. */
 export const SUBCOMMANDS: readonly Subcommand[] = [
@@ -121,18 +91,26 @@ function help(context: RequestContext): SlackMessage {
   return renderHelp(usagesOf(context.subcommands), suggestTopics(context.knowledge.articles));
 }
 
+/** How an answer is shown, when not as the request's surface implies. */
+export interface AnswerShown {
+  surface?: AnswerSurface;
+  /** Whether the conversation began with the slash command (default: when the request is one). */
+  viaCommand?: boolean;
+}
+
 /** The answer to a question, from its `offset`-th relevant fact on, as shown on the context's surface. */
 export function answer(
   question: string,
   offset: number,
   context: RequestContext,
-  surface?: AnswerSurface,
+  shown: AnswerShown = {},
 ): SlackMessage {
   const knowledge = context.knowledge;
   return renderAnswer(knowledge.answer(question, { limit: FACTS_PER_MESSAGE, offset }), {
     offset,
-    surface: surface ?? (context.surface === 'command' ? 'private' : 'thread'),
+    surface: shown.surface ?? (context.surface === 'command' ? 'private' : 'thread'),
     askedBy: context.userId,
     topics: suggestTopics(knowledge.articles),
+    viaCommand: shown.viaCommand ?? context.surface === 'command',
   });
 }

@@ -1,8 +1,12 @@
 /**
- * The database schema as numbered steps. A database records the last step
- * it ran (`PRAGMA user_version`); on start every later step runs, each in
- * its own transaction. A new table is a new step at the end: never edit a
- * step that has shipped, since databases in use already ran it.
+ * The database schema as numbered steps, each written for SQLite and for
+ * Postgres so that a version number means the same tables in both. A
+ * database records the steps it ran (SQLite: `PRAGMA user_version`;
+ * Postgres: the `schema_migrations` table); on start every later step runs.
+ * A change is a new step at the end: never edit a step that has shipped,
+ * since databases in use already ran it. Keying the digest tables by
+ * workspace, for instance, is one step that adds `team_id` to their primary
+ * keys (SQLite rebuilds a table to change its key; Postgres alters it).
  */
 
 /** One schema step. */
@@ -11,7 +15,8 @@ export interface Migration {
   version: number;
   /** What the step does, for logs and errors. */
   name: string;
-  sql: string;
+  sqlite: string;
+  postgres: string;
 }
 
 /** Every schema step, in order. */
@@ -19,7 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'claims and feedback',
-    sql: `
+    sqlite: `
       CREATE TABLE claims (
         key        TEXT PRIMARY KEY,
         expires_at INTEGER NOT NULL
@@ -37,11 +42,29 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, question, fact_offset)
       );
     `,
+    postgres: `
+      CREATE TABLE claims (
+        key        TEXT PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX claims_expiry ON claims (expires_at);
+
+      CREATE TABLE feedback (
+        user_id     TEXT    NOT NULL,
+        question    TEXT    NOT NULL,
+        fact_offset INTEGER NOT NULL,
+        team_id     TEXT,
+        channel_id  TEXT,
+        helpful     BOOLEAN NOT NULL,
+        recorded_at BIGINT  NOT NULL,
+        PRIMARY KEY (user_id, question, fact_offset)
+      );
+    `,
   },
   {
     version: 2,
     name: 'daily digest',
-    sql: `
+    sqlite: `
       CREATE TABLE digest_subscriptions (
         channel_id    TEXT PRIMARY KEY,
         time          TEXT    NOT NULL,
@@ -66,6 +89,78 @@ export const MIGRATIONS: readonly Migration[] = [
         finished_at INTEGER,
         PRIMARY KEY (channel_id, local_date)
       ) WITHOUT ROWID;
+    `,
+    postgres: `
+      CREATE TABLE digest_subscriptions (
+        channel_id    TEXT PRIMARY KEY,
+        time          TEXT   NOT NULL,
+        time_zone     TEXT   NOT NULL,
+        source        TEXT   NOT NULL CHECK (source IN ('env', 'command')),
+        subscribed_by TEXT,
+        status        TEXT   NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'failing')),
+        last_error    TEXT,
+        updated_at    BIGINT NOT NULL
+      );
+
+      CREATE TABLE digest_ledger (
+        channel_id  TEXT    NOT NULL,
+        local_date  TEXT    NOT NULL,
+        state       TEXT    NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped', 'failed', 'uncertain')),
+        owner       TEXT    NOT NULL,
+        claimed_at  BIGINT  NOT NULL,
+        attempts    INTEGER NOT NULL,
+        message_ts  TEXT,
+        error       TEXT,
+        snapshot    JSONB,
+        finished_at BIGINT,
+        PRIMARY KEY (channel_id, local_date)
+      );
+    `,
+  },
+  {
+    // An installation is kept twice: as its workspace's latest (user_id '') and as its installer's latest
+    // (user_id = installed_by), as Bolt's stores do. Absent ids are '': a primary key column cannot be NULL in
+    // Postgres, and in SQLite NULLs are never equal, so a workspace could be stored twice.
+    version: 3,
+    name: 'installations and locks',
+    sqlite: `
+      CREATE TABLE installations (
+        enterprise_id TEXT    NOT NULL,
+        team_id       TEXT    NOT NULL,
+        user_id       TEXT    NOT NULL,
+        installed_by  TEXT    NOT NULL,
+        data          TEXT    NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (enterprise_id, team_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX installations_team ON installations (team_id);
+
+      ALTER TABLE feedback ADD COLUMN enterprise_id TEXT;
+      CREATE INDEX feedback_team ON feedback (team_id);
+      CREATE INDEX feedback_enterprise ON feedback (enterprise_id);
+
+      CREATE TABLE leases (
+        name       TEXT    PRIMARY KEY,
+        owner      TEXT    NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+    // Postgres needs no lease table: its locks are advisory locks.
+    postgres: `
+      CREATE TABLE installations (
+        enterprise_id TEXT   NOT NULL,
+        team_id       TEXT   NOT NULL,
+        user_id       TEXT   NOT NULL,
+        installed_by  TEXT   NOT NULL,
+        data          JSONB  NOT NULL,
+        updated_at    BIGINT NOT NULL,
+        PRIMARY KEY (enterprise_id, team_id, user_id)
+      );
+      CREATE INDEX installations_team ON installations (team_id);
+
+      ALTER TABLE feedback ADD COLUMN enterprise_id TEXT;
+      CREATE INDEX feedback_team ON feedback (team_id);
+      CREATE INDEX feedback_enterprise ON feedback (enterprise_id);
     `,
   },
 ];

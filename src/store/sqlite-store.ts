@@ -4,19 +4,36 @@
  * damaged, is from a newer version, or cannot be written is refused with a
  * `StoreError` that says what to do, and is never replaced or emptied.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import {
+  claimKeys,
+  fromInstallationRow,
+  type InstallationRow,
+  installationRow,
+  KeyedQueue,
+  LATEST_INSTALLATION,
+  LOCK_WAIT_MS,
+  reclaimDigest,
+  workspaceFilter,
+} from './semantics.js';
 import type {
   DigestClaim,
   DigestEntry,
   DigestSubscription,
   Feedback,
   FeedbackTotals,
+  InstallationKey,
+  LockOptions,
   ReceivedSnapshot,
   Store,
+  StoredInstallation,
+  Workspace,
 } from './store.js';
 
 /** The database file's name inside `DATA_DIR`. */
@@ -24,6 +41,16 @@ export const DATABASE_FILE = 'ceasefire.db';
 
 /** Expired claims are deleted at most this often, so the table stays small without work on every call. */
 const PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * How long a lock stays taken when its holder's process dies without letting
+ * go. Work done under a lock (a token refresh) takes seconds; a holder still
+ * busy after this long may find the lock taken over.
+ */
+export const LOCK_LEASE_MS = 60_000;
+
+/** How often a caller waiting for a lock held by another process looks again. */
+const LOCK_POLL_MS = 25;
 
 /** Options for opening a store. */
 export interface SqliteStoreOptions {
@@ -37,6 +64,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private lastPurge = 0;
   private readonly statements;
+  private readonly lockQueue = new KeyedQueue();
 
   private constructor(
     private readonly db: Database.Database,
@@ -48,11 +76,12 @@ export class SqliteStore implements Store {
       insertKey: db.prepare('INSERT OR IGNORE INTO claims (key, expires_at) VALUES (?, ?)'),
       purge: db.prepare('DELETE FROM claims WHERE expires_at <= ?'),
       feedback: db.prepare(
-        `INSERT INTO feedback (user_id, question, fact_offset, team_id, channel_id, helpful, recorded_at)
-         VALUES (@userId, @question, @offset, @teamId, @channelId, @helpful, @at)
+        `INSERT INTO feedback (user_id, question, fact_offset, team_id, enterprise_id, channel_id, helpful,
+                               recorded_at)
+         VALUES (@userId, @question, @offset, @teamId, @enterpriseId, @channelId, @helpful, @at)
          ON CONFLICT (user_id, question, fact_offset) DO UPDATE SET
-           helpful = excluded.helpful, recorded_at = excluded.recorded_at,
-           team_id = excluded.team_id, channel_id = excluded.channel_id`,
+           helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
+           enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
       ),
       totals: db.prepare(
         'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
@@ -103,6 +132,36 @@ export class SqliteStore implements Store {
         `UPDATE digest_ledger SET state = @state, error = @error, finished_at = @at
          WHERE channel_id = @channelId AND local_date = @date`,
       ),
+      saveInstallation: db.prepare(
+        `INSERT INTO installations (enterprise_id, team_id, user_id, installed_by, data, updated_at)
+         VALUES (@enterpriseId, @teamId, @userId, @installedBy, @data, @at)
+         ON CONFLICT (enterprise_id, team_id, user_id) DO UPDATE SET
+           installed_by = excluded.installed_by, data = excluded.data, updated_at = excluded.updated_at`,
+      ),
+      findInstallation: db.prepare(
+        `SELECT enterprise_id, team_id, installed_by, data, updated_at FROM installations
+         WHERE enterprise_id = ? AND team_id = ? AND user_id = ?`,
+      ),
+      deleteInstallations: db.prepare('DELETE FROM installations WHERE enterprise_id = ? AND team_id = ?'),
+      deleteUserInstallation: db.prepare(
+        'DELETE FROM installations WHERE enterprise_id = ? AND team_id = ? AND user_id = ?',
+      ),
+      installations: db.prepare(
+        `SELECT enterprise_id, team_id, installed_by, data, updated_at FROM installations
+         WHERE user_id = '${LATEST_INSTALLATION}' ORDER BY enterprise_id, team_id`,
+      ),
+      deleteWorkspaceInstallations: {
+        team_id: db.prepare('DELETE FROM installations WHERE team_id = ?'),
+        enterprise_id: db.prepare('DELETE FROM installations WHERE enterprise_id = ?'),
+      },
+      deleteWorkspaceFeedback: {
+        team_id: db.prepare('DELETE FROM feedback WHERE team_id = ?'),
+        enterprise_id: db.prepare('DELETE FROM feedback WHERE enterprise_id = ?'),
+      },
+      expireLease: db.prepare('DELETE FROM leases WHERE name = ? AND expires_at <= ?'),
+      takeLease: db.prepare('INSERT OR IGNORE INTO leases (name, owner, expires_at) VALUES (?, ?, ?)'),
+      releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
+      ping: db.prepare('SELECT 1'),
     };
   }
 
@@ -140,22 +199,28 @@ export class SqliteStore implements Store {
 
   async claim(keys: readonly string[], ttlMs: number): Promise<boolean> {
     const now = this.now();
+    const unique = claimKeys(keys);
     return this.run(() => {
       if (now - this.lastPurge > PURGE_INTERVAL_MS) this.purgeExpired();
       return this.db.transaction(() => {
         let fresh = 0;
-        for (const key of keys) {
+        for (const key of unique) {
           this.statements.expireKey.run(key, now);
           fresh += this.statements.insertKey.run(key, now + ttlMs).changes;
         }
-        return fresh === keys.length;
+        return fresh === unique.length;
       })();
     });
   }
 
   async recordFeedback(feedback: Feedback): Promise<void> {
     this.run(() =>
-      this.statements.feedback.run({ ...feedback, helpful: feedback.helpful ? 1 : 0, at: this.now() }),
+      this.statements.feedback.run({
+        ...feedback,
+        enterpriseId: feedback.enterpriseId ?? null,
+        helpful: feedback.helpful ? 1 : 0,
+        at: this.now(),
+      }),
     );
   }
 
@@ -205,13 +270,9 @@ export class SqliteStore implements Store {
             this.statements.insertClaim.run(channelId, date, owner, now);
             return { claimed: true, verify: false };
           }
-          const abandoned = entry.state === 'claimed' && now - entry.claimedAt >= staleAfterMs;
-          const done = entry.state === 'posted' || entry.state === 'skipped';
-          if (entry.state === 'failed' || entry.state === 'uncertain' || abandoned || (done && force)) {
-            this.statements.renewClaim.run(owner, now, channelId, date);
-            return { claimed: true, verify: entry.state === 'uncertain' || abandoned };
-          }
-          return { claimed: false, entry };
+          const claim = reclaimDigest(entry, now, staleAfterMs, force);
+          if (claim.claimed) this.statements.renewClaim.run(owner, now, channelId, date);
+          return claim;
         })
         .immediate(),
     );
@@ -259,8 +320,103 @@ export class SqliteStore implements Store {
     });
   }
 
+  async saveInstallation(key: InstallationKey, userId: string, data: object): Promise<void> {
+    const row = { ...installationRow(key), installedBy: userId, data: JSON.stringify(data), at: this.now() };
+    this.run(() =>
+      this.db.transaction(() => {
+        this.statements.saveInstallation.run({ ...row, userId: LATEST_INSTALLATION });
+        this.statements.saveInstallation.run({ ...row, userId });
+      })(),
+    );
+  }
+
+  async findInstallation(key: InstallationKey, userId?: string): Promise<StoredInstallation | null> {
+    const { enterpriseId, teamId } = installationRow(key);
+    return this.run(() => {
+      const row = this.statements.findInstallation.get(enterpriseId, teamId, userId ?? LATEST_INSTALLATION) as
+        | InstallationRow
+        | undefined;
+      return row ? fromInstallationRow(row) : null;
+    });
+  }
+
+  async deleteInstallation(key: InstallationKey, userId?: string): Promise<number> {
+    const { enterpriseId, teamId } = installationRow(key);
+    return this.run(
+      () =>
+        (userId === undefined
+          ? this.statements.deleteInstallations.run(enterpriseId, teamId)
+          : this.statements.deleteUserInstallation.run(enterpriseId, teamId, userId)
+        ).changes,
+    );
+  }
+
+  async installations(): Promise<StoredInstallation[]> {
+    return this.run(() =>
+      (this.statements.installations.all() as InstallationRow[]).map(fromInstallationRow),
+    );
+  }
+
+  async deleteWorkspace(workspace: Workspace): Promise<void> {
+    const { column, id } = workspaceFilter(workspace);
+    this.run(() =>
+      this.db.transaction(() => {
+        this.statements.deleteWorkspaceInstallations[column].run(id);
+        this.statements.deleteWorkspaceFeedback[column].run(id);
+      })(),
+    );
+  }
+
+  /**
+   * The lock is a lease row that other processes on the same file can see:
+   * taking it is one IMMEDIATE transaction (expire a dead holder's lease,
+   * insert ours unless one is there), so two processes cannot both take it.
+   * Waiting callers of this process queue in memory; other processes look
+   * again every few milliseconds.
+   */
+  async withLock<T>(name: string, work: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    const waitMs = options.waitMs ?? LOCK_WAIT_MS;
+    return this.lockQueue.run(name, async () => {
+      const owner = randomUUID();
+      const giveUpAt = performance.now() + waitMs;
+      while (!this.takeLease(name, owner)) {
+        if (performance.now() >= giveUpAt) {
+          throw new StoreError(
+            `The lock "${name}" in ${this.file} was still held by another process after ${waitMs} ms: ` +
+              'try again later; a process that died holding it lets go within a minute.',
+          );
+        }
+        await sleep(LOCK_POLL_MS);
+      }
+      try {
+        return await work();
+      } finally {
+        // A release that fails (the file went away) leaves the lease to expire on its own.
+        try {
+          this.statements.releaseLease.run(name, owner);
+        } catch {}
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.run(() => this.statements.ping.get());
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  private takeLease(name: string, owner: string): boolean {
+    const now = this.now();
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          this.statements.expireLease.run(name, now);
+          return this.statements.takeLease.run(name, owner, now + LOCK_LEASE_MS).changes === 1;
+        })
+        .immediate(),
+    );
   }
 
   private purgeExpired(): void {
@@ -294,7 +450,7 @@ function migrate(db: Database.Database, file: string, migrations: readonly Migra
     // have run this step since, and running it twice would fail on tables that already exist.
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) >= step.version) return;
-      db.exec(step.sql);
+      db.exec(step.sqlite);
       db.pragma(`user_version = ${step.version}`);
     }).immediate();
   }

@@ -1,9 +1,11 @@
 /**
  * The bot's state, behind one interface: which Slack deliveries were already
- * handled (so a retried event is answered once) and readers' feedback. The
- * embedded SQLite implementation serves one process; a server database can
- * implement the same interface for several replicas, which is why every
- * method is asynchronous and `claim` is a single atomic step.
+ * handled (so a retried event is answered once), readers' feedback, the daily
+ * digest's subscriptions and ledger, and the app's installations. The
+ * embedded SQLite implementation serves one process (or a few on one
+ * machine); the Postgres one serves any number of replicas. Every method is
+ * asynchronous, and every claim is a single atomic step in the database, so
+ * two processes never both win one.
  */
 
 /** A reader's rating of one answer. */
@@ -12,6 +14,8 @@ export interface Feedback {
   userId: string;
   /** Workspace id, when Slack sent one. */
   teamId: string | null;
+  /** Enterprise Grid org id, when Slack sent one: lets an org's uninstall remove its feedback. */
+  enterpriseId?: string | null;
   /** Conversation where the answer was shown, when known. */
   channelId: string | null;
   question: string;
@@ -47,7 +51,8 @@ export interface DigestSubscription {
  * - `posted`: done, `messageTs` says which message;
  * - `skipped`: nothing new that day and skipping unchanged digests is on;
  * - `failed`: Slack refused it, so it was not posted and may be tried again;
- * - `uncertain`: the post timed out or the connection failed, so Slack may have posted it.
+ * - `uncertain`: Slack may have posted it (a post timed out, or a refused forced post followed one
+ *   that went out) and no check proved otherwise: it is checked before any new attempt.
  */
 export type DigestState = 'claimed' | 'posted' | 'skipped' | 'failed' | 'uncertain';
 
@@ -65,14 +70,43 @@ export interface DigestEntry {
 
 /**
  * The outcome of claiming a day's digest. `claimed`: the caller posts it;
- * `verify` is true when an earlier attempt may already have posted it
- * (it timed out, or its process died mid-post), so the caller checks the
- * channel first. Otherwise `entry` says why there is nothing to do.
+ * `verify` is true when Slack may already have the day's digest (an earlier
+ * attempt was uncertain, its process died mid-post, or the day was posted
+ * and is claimed again with `force`): the caller then does not post it on
+ * its own unless a check of the channel proves it absent. Otherwise `entry`
+ * says why there is nothing to do.
  */
 export type DigestClaim = { claimed: true; verify: boolean } | { claimed: false; entry: DigestEntry };
 
 /** What a channel received in its last posted digest: article slug → content hash. */
 export type ReceivedSnapshot = Record<string, string>;
+
+/**
+ * Where an installation belongs. An org-wide (Enterprise Grid) install has
+ * `enterpriseId` and no `teamId`; a workspace install has `teamId`, and
+ * `enterpriseId` too when the workspace belongs to an org.
+ */
+export interface InstallationKey {
+  enterpriseId: string | null;
+  teamId: string | null;
+}
+
+/** A stored installation: the object as it was saved (Bolt's `Installation`), and where it belongs. */
+export interface StoredInstallation extends InstallationKey {
+  /** Who installed it. */
+  userId: string;
+  data: object;
+  updatedAt: number;
+}
+
+/** A workspace (by team id) or a whole Enterprise Grid org (by enterprise id). */
+export type Workspace = { teamId: string; enterpriseId?: never } | { enterpriseId: string; teamId?: never };
+
+/** Options of `Store.withLock`. */
+export interface LockOptions {
+  /** How long to wait for another holder before giving up with a `StoreError` (default 30 s). */
+  waitMs?: number;
+}
 
 /** Persistent state of the bot. */
 export interface Store {
@@ -120,6 +154,36 @@ export interface Store {
   digestEntry(channelId: string, date: string): Promise<DigestEntry | null>;
   /** The latest posted or skipped entry of a channel and what it delivered, or null before its first digest. */
   lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
+  /**
+   * Saves an installation as its workspace's (or org's) latest, and as the
+   * latest of the user who installed it there, in one step.
+   */
+  saveInstallation(key: InstallationKey, userId: string, data: object): Promise<void>;
+  /** The latest installation of a workspace or org, or with `userId` that user's latest there; null when none. */
+  findInstallation(key: InstallationKey, userId?: string): Promise<StoredInstallation | null>;
+  /**
+   * Deletes every installation of a workspace or org, or with `userId` only
+   * that user's (the workspace's latest stays). Resolves how many were deleted.
+   */
+  deleteInstallation(key: InstallationKey, userId?: string): Promise<number>;
+  /** The latest installation of every workspace and org, ordered by enterprise id then team id. */
+  installations(): Promise<StoredInstallation[]>;
+  /**
+   * Forgets a workspace that uninstalled the app: its installations and its
+   * readers' feedback. For an org, every installation in the org and the
+   * feedback recorded with its enterprise id.
+   */
+  deleteWorkspace(workspace: Workspace): Promise<void>;
+  /**
+   * Runs `work` while holding the lock `name`, which no other caller, in this
+   * process or another one on the same database, holds at the same time.
+   * Waits for a holder to finish (up to `waitMs`, then `StoreError`). Not
+   * reentrant: `work` must not take the same lock again. `work`'s own errors
+   * pass through unchanged.
+   */
+  withLock<T>(name: string, work: () => Promise<T>, options?: LockOptions): Promise<T>;
+  /** Resolves when the database answers; rejects with `StoreError` otherwise (health checks). */
+  ping(): Promise<void>;
   /** Releases the database. Further calls fail. */
   close(): Promise<void>;
 }

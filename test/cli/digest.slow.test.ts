@@ -14,6 +14,7 @@ import { SlackStandIn } from '../helpers/slack-stand-in.js';
 const TSX = path.resolve('node_modules/.bin/tsx');
 const GOOD = ['C0GOOD0001', 'C0GOOD0002', 'C0GOOD0003'];
 const MISSING = 'C0MISSING1';
+const DROPPED = 'C0DROPPED1';
 
 let slack: SlackStandIn;
 let dataDir: string;
@@ -56,6 +57,8 @@ beforeAll(async () => {
   let limited = false;
   slack.on('chat.postMessage', (body) => {
     if (body.channel === MISSING) return { body: { ok: false, error: 'channel_not_found' } };
+    // The connection drops after Slack took the post: it may have been posted.
+    if (body.channel === DROPPED) return { reset: true, body: {} };
     if (body.channel === GOOD[1] && !limited) {
       limited = true;
       return { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } };
@@ -128,6 +131,28 @@ describe('npm run digest', () => {
     ).toEqual([0, 0]);
     expect([postsTo('C0PARALLEL1'), postsTo('C0PARALLEL2')]).toEqual([1, 1]);
     await rm(env.DATA_DIR, { recursive: true, force: true });
+  });
+
+  it('--post says when a channel may have been posted, exits 1, and posts it again only with --force', async () => {
+    slack.on('conversations.history', { body: { ok: false, error: 'missing_scope' } });
+    try {
+      const env = { ...slackEnv(), DIGEST_CHANNELS: DROPPED };
+      for (const run of [1, 2]) {
+        const { code, stdout } = await digest(['--post'], env);
+        expect(code, `run ${run}`).toBe(1);
+        expect(stdout.trim()).toMatch(
+          new RegExp(
+            `^${DROPPED}: may have been posted for \\d{4}-\\d{2}-\\d{2} \\((network_error|missing_scope)\\): check the channel; --force posts again$`,
+          ),
+        );
+      }
+      // The second run only tried to check the channel: one post so far.
+      expect(slack.callsOf('chat.postMessage').filter((c) => c.body.channel === DROPPED)).toHaveLength(1);
+      await digest(['--post', '--force'], env);
+      expect(slack.callsOf('chat.postMessage').filter((c) => c.body.channel === DROPPED)).toHaveLength(2);
+    } finally {
+      slack.off('conversations.history');
+    }
   });
 
   it('--post without a bot token explains what is missing', async () => {

@@ -8,18 +8,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { webApi } from '@slack/bolt';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildDigest } from '../../src/digest/build-digest.js';
 import { type DeliveryDeps, deliverDigest } from '../../src/digest/deliver.js';
-import { DIGEST_EVENT_TYPE, digestClientOptions, SlackDigestPoster } from '../../src/digest/slack-poster.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { slackClientOptions } from '../../src/slack/client-policy.js';
+import { DIGEST_EVENT_TYPE, SlackDigestPoster } from '../../src/slack/digest-poster.js';
+import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
 const ZONE = 'Europe/Kyiv';
 // 10:00 in Kyiv on 27 November 2026.
 const NOON = new Date('2026-11-27T08:00:00Z');
+const DATE = '2026-11-27';
 
 let slack: SlackStandIn;
 let dir: string;
@@ -28,16 +32,17 @@ let clock: Date;
 let waits: number[];
 let logs: string[];
 
-function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 15_000): DeliveryDeps {
-  const client = new webApi.WebClient('xoxb-test-token-digest', {
-    ...digestClientOptions(slack.apiUrl),
-    timeout,
-  });
+function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 10_000): DeliveryDeps {
+  const client = new webApi.WebClient(
+    'xoxb-test-token-digest',
+    slackClientOptions(slack.apiUrl, { timeout }),
+  );
+  const logger = createLogger({ level: 'info', write: (_l, line) => logs.push(line) });
   return {
     store,
-    poster: new SlackDigestPoster(client, { sleep: async (ms) => void waits.push(ms) }),
+    poster: new SlackDigestPoster(client, { logger, sleep: async (ms) => void waits.push(ms) }),
     articles: () => articles,
-    logger: createLogger({ level: 'info', write: (_l, line) => logs.push(line) }),
+    logger,
     owner: 'test',
     now: () => clock,
     skipUnchanged: false,
@@ -46,21 +51,59 @@ function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 15_000): Delivery
   };
 }
 
-/** Answers conversations.history with the digests the stand-in accepted, as Slack would. */
-function historyFromPosts(): void {
-  slack.on('conversations.history', (body) => ({
-    body: {
-      ok: true,
-      messages: slack
-        .callsOf('chat.postMessage')
-        .filter((c) => c.body.channel === body.channel && c.body.metadata)
-        .map((c, i) => ({ ts: `1800000000.00000${i}`, metadata: c.body.metadata })),
-    },
-  }));
+/** The messages Slack holds, per channel, oldest first. */
+let held: Map<string, { ts: string; metadata?: unknown }[]>;
+let lastTs: number;
+
+function heldIn(channel: string): { ts: string; metadata?: unknown }[] {
+  const messages = held.get(channel) ?? [];
+  held.set(channel, messages);
+  return messages;
 }
+
+/** A message ts at the test's clock, later than any before it. */
+function nextTs(): string {
+  lastTs = Math.max(lastTs + 1, clock.getTime() * 1000);
+  return `${Math.floor(lastTs / 1_000_000)}.${String(lastTs % 1_000_000).padStart(6, '0')}`;
+}
+
+/** Slack accepts every post (answering after `delayMs`) and keeps it in the channel's history. */
+function acceptPosts(delayMs = 0): void {
+  slack.on('chat.postMessage', (body) => {
+    const ts = nextTs();
+    heldIn(String(body.channel)).push({ ts, metadata: body.metadata });
+    return { delayMs, body: { ok: true, channel: body.channel, ts } };
+  });
+}
+
+/** conversations.history as Slack answers it: messages newer than `oldest`, newest first, a page at a time. */
+function answerHistory(): void {
+  slack.on('conversations.history', (body) => {
+    const newer = heldIn(String(body.channel))
+      .filter((m) => Number(m.ts) > Number(body.oldest ?? 0))
+      .reverse();
+    const start = Number(body.cursor ?? 0);
+    const end = start + Number(body.limit ?? 100);
+    const more = end < newer.length;
+    return {
+      body: {
+        ok: true,
+        messages: newer.slice(start, end),
+        has_more: more,
+        ...(more ? { response_metadata: { next_cursor: String(end) } } : {}),
+      },
+    };
+  });
+}
+
+/** The digests of `date` Slack holds in a channel. */
+const digestsIn = (channel: string, date = DATE) =>
+  heldIn(channel).filter((m) => JSON.stringify(m.metadata) === JSON.stringify(digestMetadata(date)));
 
 const posts = (channel?: string) =>
   slack.callsOf('chat.postMessage').filter((c) => channel === undefined || c.body.channel === channel);
+
+const digestMetadata = (date: string) => ({ event_type: DIGEST_EVENT_TYPE, event_payload: { date } });
 
 beforeEach(async () => {
   slack = new SlackStandIn();
@@ -70,6 +113,10 @@ beforeEach(async () => {
   store = SqliteStore.open(dir, { now: () => clock.getTime() });
   waits = [];
   logs = [];
+  held = new Map();
+  lastTs = 0;
+  acceptPosts();
+  answerHistory();
 });
 
 afterEach(async () => {
@@ -136,17 +183,13 @@ describe('deliverDigest', () => {
   );
 
   it('never posts twice when a post timed out but Slack had accepted it', async () => {
-    historyFromPosts();
-    slack.on('chat.postMessage', (body) => ({
-      delayMs: 400,
-      body: { ok: true, channel: body.channel, ts: '1800000000.000400' },
-    }));
+    acceptPosts(400);
     const timedOut = await deliverDigest(deps({}, 100), 'C1', ZONE);
-    expect(timedOut).toMatchObject({ status: 'failed', error: 'network_error' });
-    expect(await store.digestEntry('C1', '2026-11-27')).toMatchObject({ state: 'uncertain' });
+    expect(timedOut).toMatchObject({ status: 'uncertain', error: 'network_error' });
+    expect(await store.digestEntry('C1', DATE)).toMatchObject({ state: 'uncertain' });
     // The retry finds the accepted post in the channel's history and records it instead of posting.
     const retried = await deliverDigest(deps(), 'C1', ZONE);
-    expect(retried).toMatchObject({ status: 'recovered', messageTs: '1800000000.000000' });
+    expect(retried).toMatchObject({ status: 'recovered', messageTs: digestsIn('C1')[0]?.ts });
     expect(posts()).toHaveLength(1);
     expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'already' });
   });
@@ -154,12 +197,110 @@ describe('deliverDigest', () => {
   it('posts after a timeout when Slack had not posted, and after a 5xx', async () => {
     slack.on('conversations.history', { body: { ok: true, messages: [] } });
     slack.on('chat.postMessage', { status: 503, body: { ok: false } });
-    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'failed', error: 'http_503' });
-    slack.on('chat.postMessage', (body) => ({
-      body: { ok: true, channel: body.channel, ts: '1800000000.000500' },
-    }));
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'uncertain', error: 'http_503' });
+    acceptPosts();
     expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'posted' });
     expect(slack.callsOf('conversations.history')).toHaveLength(1);
+  });
+
+  it('keeps a day uncertain while the check fails, and posts it again only once a check proves it absent', async () => {
+    acceptPosts(400);
+    expect(await deliverDigest(deps({}, 100), 'C1', ZONE)).toMatchObject({ status: 'uncertain' });
+    // The app was installed without the optional history scopes: the check cannot run.
+    slack.on('conversations.history', { body: { ok: false, error: 'missing_scope' } });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+        status: 'uncertain',
+        error: 'missing_scope',
+        code: 'SLACK_ACCESS_DENIED',
+      });
+    }
+    expect(await store.digestEntry('C1', DATE)).toMatchObject({ state: 'uncertain', error: 'missing_scope' });
+    expect(posts()).toHaveLength(1);
+    // With the scope granted, the check finds the post Slack kept: recorded, not posted again.
+    answerHistory();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'recovered',
+      messageTs: digestsIn('C1')[0]?.ts,
+    });
+    expect(digestsIn('C1')).toHaveLength(1);
+  });
+
+  it('keeps a day uncertain when the check fails on the network, then posts once the check finds nothing', async () => {
+    slack.on('chat.postMessage', { reset: true, body: {} });
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'uncertain' });
+    slack.on('conversations.history', { status: 503, body: { ok: false } });
+    acceptPosts();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'uncertain', error: 'http_503' });
+    expect(digestsIn('C1')).toHaveLength(0);
+    answerHistory();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'posted' });
+    expect(digestsIn('C1')).toHaveLength(1);
+  });
+
+  it('looks for an earlier post back to the start of the day, not only since the retry began', async () => {
+    acceptPosts(400);
+    expect(await deliverDigest(deps({}, 100), 'C1', ZONE)).toMatchObject({ status: 'uncertain' });
+    acceptPosts();
+    clock = new Date(NOON.getTime() + 15 * 60_000);
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
+    expect(digestsIn('C1')).toHaveLength(1);
+  });
+
+  it('reads a busy channel’s history page by page to find an earlier post', async () => {
+    acceptPosts(400);
+    expect(await deliverDigest(deps({}, 100), 'C1', ZONE)).toMatchObject({ status: 'uncertain' });
+    // People kept talking: 450 newer messages above the digest.
+    for (let i = 0; i < 450; i++) heldIn('C1').push({ ts: nextTs() });
+    acceptPosts();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
+    expect(digestsIn('C1')).toHaveLength(1);
+    expect(slack.callsOf('conversations.history').length).toBeGreaterThan(1);
+  });
+
+  it('stays uncertain when the day’s history is too long to read to its start', async () => {
+    acceptPosts(400);
+    expect(await deliverDigest(deps({}, 100), 'C1', ZONE)).toMatchObject({ status: 'uncertain' });
+    for (let i = 0; i < 2100; i++) heldIn('C1').push({ ts: nextTs() });
+    acceptPosts();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'uncertain',
+      error: 'history_too_long',
+    });
+    expect(digestsIn('C1')).toHaveLength(1);
+  });
+
+  it('a store failure after a successful post is not a failed post: the day is not posted again', async () => {
+    // The real database refuses to record the outcome, as a full disk would.
+    const db = new Database(path.join(dir, DATABASE_FILE));
+    db.exec(`CREATE TRIGGER refuse_outcome BEFORE UPDATE OF state ON digest_ledger WHEN NEW.state = 'posted'
+             BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    const posted = await deliverDigest(deps(), 'C1', ZONE);
+    expect(posted).toMatchObject({ status: 'posted', messageTs: digestsIn('C1')[0]?.ts });
+    expect(logs.some((l) => l.includes('not recorded'))).toBe(true);
+    db.exec('DROP TRIGGER refuse_outcome');
+    db.close();
+    // The claim stays: left alone while fresh, then taken over with a check that finds the post.
+    expect(await store.digestEntry('C1', DATE)).toMatchObject({ state: 'claimed' });
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'in-progress' });
+    clock = new Date(NOON.getTime() + 60_000);
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({
+      status: 'recovered',
+      messageTs: posted.messageTs,
+    });
+    expect(digestsIn('C1')).toHaveLength(1);
+  });
+
+  it('a forced post Slack refuses leaves the day’s first post standing: nothing is posted on its own', async () => {
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'posted' });
+    slack.on('chat.postMessage', { body: { ok: false, error: 'internal_error' } });
+    expect(await deliverDigest(deps(), 'C1', ZONE, true)).toMatchObject({
+      status: 'failed',
+      error: 'internal_error',
+    });
+    acceptPosts();
+    expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
+    expect(digestsIn('C1')).toHaveLength(1);
   });
 
   it('recovers from a process that died between claim and post: checks, then posts once', async () => {
@@ -175,11 +316,10 @@ describe('deliverDigest', () => {
   });
 
   it('recovers from a process that died after Slack accepted its post: records it, posts nothing', async () => {
-    historyFromPosts();
     const died = deps();
     await store.claimDigest('C1', '2026-11-27', 'process-that-died', 60_000);
     // What the dead process sent before dying:
-    await died.poster.post('C1', { text: 'digest', blocks: [] }, '2026-11-27');
+    await died.poster.post('C1', buildDigest(articles, null, DATE));
     clock = new Date(NOON.getTime() + 60_000);
     expect(await deliverDigest(deps(), 'C1', ZONE)).toMatchObject({ status: 'recovered' });
     expect(posts()).toHaveLength(1);

@@ -7,39 +7,50 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DigestPoster } from '../../src/digest/poster.js';
 import { DigestScheduler } from '../../src/digest/scheduler.js';
-import type { DigestPoster } from '../../src/digest/slack-poster.js';
+import type { Digest } from '../../src/digest-types.js';
+import { SlackCallError, type SlackFailureCode } from '../../src/errors.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
 
-/** A poster that records what it posts, and when; `failures` posts fail first, with Slack's `failWith` error. */
+/** A poster that records what it posts, and when; `failures` posts fail first, with the `failWith` error. */
 class RecordingPoster implements DigestPoster {
   readonly posts: { channelId: string; date: string; at: string }[] = [];
   readonly attempts: string[] = [];
   failures = 0;
-  failWith = 'internal_error';
+  failWith: { slackCode: string; code: SlackFailureCode } = {
+    slackCode: 'internal_error',
+    code: 'SLACK_REFUSED',
+  };
 
-  async post(channelId: string, _message: unknown, date: string): Promise<string> {
+  async post(channelId: string, { date }: Digest): Promise<string> {
     this.attempts.push(new Date().toISOString());
     if (this.failures > 0) {
       this.failures--;
-      throw Object.assign(new Error(this.failWith), {
-        code: 'slack_webapi_platform_error',
-        data: { error: this.failWith },
+      throw new SlackCallError('chat.postMessage', this.failWith.slackCode, 'refused', {
+        code: this.failWith.code,
       });
     }
     this.posts.push({ channelId, date, at: new Date().toISOString() });
     return `${this.posts.length}.000100`;
   }
 
+  /** Errors the next checks of the channel fail with, one per check; then the check finds nothing. */
+  checkFailures: SlackCallError[] = [];
+  readonly checks: string[] = [];
+
   async findPosted(): Promise<string | null> {
+    this.checks.push(new Date().toISOString());
+    const failure = this.checkFailures.shift();
+    if (failure) throw failure;
     return null;
   }
 
-  async notify(): Promise<void> {}
+  async announce(): Promise<void> {}
 }
 
 let dir: string;
@@ -150,11 +161,48 @@ describe('DigestScheduler', () => {
   it('does not retry a channel the bot cannot post in until the next day', async () => {
     vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
     poster.failures = 100;
-    poster.failWith = 'not_in_channel';
+    poster.failWith = { slackCode: 'not_in_channel', code: 'SLACK_NOT_A_MEMBER' };
     await startScheduler(KYIV);
     await advance(10 * HOUR);
     expect(poster.attempts).toEqual(['2026-11-27T07:00:00.000Z']);
     poster.failures = 0;
+    await advance(15 * HOUR);
+    expect(poster.posts.map((p) => p.date)).toEqual(['2026-11-28']);
+  });
+
+  it('after a post Slack may have carried out, retries only check the channel until one proves it absent', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
+    poster.failures = 1;
+    poster.failWith = { slackCode: 'network_error', code: 'SLACK_UNCERTAIN' };
+    poster.checkFailures = [
+      new SlackCallError('conversations.history', 'http_503', 'down', { code: 'SLACK_UNCERTAIN' }),
+      new SlackCallError('conversations.history', 'ratelimited', 'later', { code: 'SLACK_REFUSED' }),
+    ];
+    await startScheduler(KYIV);
+    await advance(60_000 + 60_000 + 5 * 60_000);
+    expect(poster.attempts).toEqual(['2026-11-27T07:00:00.000Z']);
+    expect(poster.checks).toEqual(['2026-11-27T07:01:00.000Z', '2026-11-27T07:06:00.000Z']);
+    // The third check finds nothing: only then is the digest posted again.
+    await advance(15 * 60_000);
+    expect(poster.checks).toHaveLength(3);
+    expect(poster.posts.map((p) => p.at)).toEqual(['2026-11-27T07:21:00.000Z']);
+  });
+
+  it('leaves an uncertain day alone when the channel cannot be checked at all', async () => {
+    vi.setSystemTime(new Date('2026-11-27T06:59:00Z'));
+    poster.failures = 1;
+    poster.failWith = { slackCode: 'network_error', code: 'SLACK_UNCERTAIN' };
+    const missingScope = new SlackCallError('conversations.history', 'missing_scope', 'no scope', {
+      code: 'SLACK_ACCESS_DENIED',
+    });
+    poster.checkFailures = [missingScope, missingScope, missingScope];
+    await startScheduler(KYIV);
+    await advance(10 * HOUR);
+    expect(poster.posts).toEqual([]);
+    expect(poster.checks).toEqual(['2026-11-27T07:01:00.000Z']);
+    // Shown as uncertain, so no later attempt (a restart, `digest --post`) posts it without a check either.
+    expect(await stores[0]?.digestEntry('CKYIV', '2026-11-27')).toMatchObject({ state: 'uncertain' });
+    // The next day starts afresh.
     await advance(15 * HOUR);
     expect(poster.posts.map((p) => p.date)).toEqual(['2026-11-28']);
   });

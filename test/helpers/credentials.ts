@@ -11,3 +11,5 @@ export const APP_TOKEN = 'xapp-1-A0001-3333-apptokenvalue';
 export const SIGNING_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 /** The legacy verification token Slack still puts in every payload's `token` field. */
 export const VERIFICATION_TOKEN = 'verification-token';
+/** The password of the tests' Postgres superuser (see `postgres.ts`). */
+export const DATABASE_PASSWORD = 'pg-test-secret-5c81e0';

@@ -5,13 +5,19 @@
  * redaction, a different writer), and everything written to the console,
  * stdout or stderr is checked as well. A line that holds a Slack token
  * (`xoxb-…`, `xapp-…`, unredacted), the tests' bot or app token, their
- * signing secret or the verification token of their payloads fails the test
- * during which it was written.
+ * signing secret, the verification token of their payloads or their database
+ * password fails the test during which it was written.
  */
 import type { Logger } from '@slack/bolt';
 import { afterAll, afterEach, vi } from 'vitest';
 import type { LoggerOptions } from '../../src/log.js';
-import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, VERIFICATION_TOKEN } from './credentials.js';
+import {
+  APP_TOKEN,
+  BOT_TOKEN,
+  DATABASE_PASSWORD,
+  SIGNING_SECRET,
+  VERIFICATION_TOKEN,
+} from './credentials.js';
 
 /**
  * Lines written since the last check. Test files may share a process
@@ -75,7 +81,7 @@ if (!check.wrapped) {
 }
 
 /** The fake secrets the tests configure, and any Slack token shape not already redacted. */
-const SECRETS = [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, VERIFICATION_TOKEN];
+const SECRETS = [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, VERIFICATION_TOKEN, DATABASE_PASSWORD];
 const TOKEN_SHAPE = /\b(xox[a-z]|xapp)-(?!\[redacted\])[A-Za-z0-9]/;
 
 afterEach(expectNoLeaks);

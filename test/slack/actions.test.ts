@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allText, limitViolations } from '../helpers/block-limits.js';
-import { buttonClickBody, commandBody, send } from '../helpers/signed-request.js';
+import { buttonClickBody, commandBody, eventBody, send } from '../helpers/signed-request.js';
+import { BOT_USER_ID } from '../helpers/slack-stand-in.js';
 import { useTestBot } from '../helpers/test-bot.js';
 
 interface Button {
@@ -15,18 +16,23 @@ interface Button {
 const t = useTestBot();
 let n = 0;
 
+/** A message's buttons by action id. */
+function buttonsOf(message: { blocks?: unknown } | undefined): Record<string, Button> {
+  const blocks = (message?.blocks ?? []) as { type: string; elements?: Button[] }[];
+  const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
+  return Object.fromEntries(buttons.map((b) => [b.action_id, b]));
+}
+
 /** Asks with `/ceasefire` and returns the private answer's buttons by action id. */
 async function ask(question: string): Promise<Record<string, Button>> {
   const id = `ask${++n}`;
   await send(t.events, commandBody(question, t.bot.slack.responseUrl(id)));
   const [reply] = await t.bot.slack.waitFor(`respond:${id}`);
-  const blocks = (reply?.body.blocks ?? []) as { type: string; elements?: Button[] }[];
-  const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
-  return Object.fromEntries(buttons.map((b) => [b.action_id, b]));
+  return buttonsOf(reply?.body);
 }
 
-/** Clicks a button; returns what was posted to the click's response_url. */
-async function click(button: Button | undefined, options: { channel?: string } = {}) {
+/** Clicks a button (in a private message unless told); returns what was posted to the click's response_url. */
+async function click(button: Button | undefined, options: { channel?: string; ephemeral?: boolean } = {}) {
   if (!button) throw new Error('no such button');
   const id = `click${++n}`;
   const ack = await send(
@@ -44,34 +50,92 @@ function quotes(message: unknown): string[] {
 }
 
 describe('Share in channel', () => {
-  it('posts the same answer publicly, naming who asked, and removes the private copy', async () => {
+  it('shares an answer to /ceasefire in the channel through the click’s response_url, and removes the private copy', async () => {
     const buttons = await ask("Who leads Russia's delegation?");
-    const before = t.bot.slack.callsOf('chat.postMessage').length;
-    const response = await click(buttons.answer_share, { channel: 'C0SHARE' });
-    const post = t.bot.slack.callsOf('chat.postMessage')[before]?.body ?? {};
-    expect(post.channel).toBe('C0SHARE');
-    expect(allText(post)).toContain('<@U0001> asked:');
-    expect(allText(post)).toContain('Vladimir Medinsky');
-    expect(JSON.stringify(post.blocks)).not.toContain('"actions"');
-    expect(limitViolations(post)).toEqual([]);
-    expect(response).toEqual({ delete_original: true });
+    // A DM between two people, or a channel without the bot: it could not post there itself.
+    t.bot.slack.on('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
+    try {
+      const id = `click${++n}`;
+      const ack = await send(
+        t.events,
+        buttonClickBody('answer_share', buttons.answer_share?.value ?? '', t.bot.slack.responseUrl(id), {
+          channel: 'D0TWOPEOPLE',
+        }),
+      );
+      expect(ack.status).toBe(200);
+      const [shared, removed] = await t.bot.slack.waitFor(`respond:${id}`, 2);
+      expect(shared?.body).toMatchObject({
+        response_type: 'in_channel',
+        replace_original: false,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      expect(allText(shared?.body)).toContain('<@U0001> asked:');
+      expect(allText(shared?.body)).toContain('Vladimir Medinsky');
+      expect(JSON.stringify(shared?.body.blocks)).not.toContain('"actions"');
+      expect(limitViolations(shared?.body ?? {})).toEqual([]);
+      expect(removed?.body).toEqual({ delete_original: true });
+      expect(t.bot.slack.callsOf('chat.postMessage')).toEqual([]);
+    } finally {
+      t.bot.slack.off('chat.postMessage');
+    }
   });
 
-  it('explains how to invite the bot when it is not in the channel', async () => {
-    const buttons = await ask("Who leads Russia's delegation?");
+  it('shares an answer that began with a mention with chat.postMessage, naming who asked', async () => {
+    const share = await mentionShareButton();
+    const id = `click${++n}`;
+    await send(t.events, buttonClickBody('answer_share', share.value, t.bot.slack.responseUrl(id)));
+    const [post] = await t.bot.slack.waitFor('chat.postMessage');
+    expect(post?.body.channel).toBe('C0001');
+    expect(allText(post?.body)).toContain('<@U0001> asked:');
+    expect(JSON.stringify(post?.body.blocks)).not.toContain('"actions"');
+    expect(limitViolations(post?.body ?? {})).toEqual([]);
+    expect([post?.body.unfurl_links, post?.body.unfurl_media]).toEqual(['false', 'false']);
+    expect((await t.bot.slack.waitFor(`respond:${id}`))[0]?.body).toEqual({ delete_original: true });
+  });
+
+  it('explains how to invite the bot when it is not in the channel of a mention’s answer', async () => {
+    const share = await mentionShareButton();
     t.bot.slack.on('chat.postMessage', { body: { ok: false, error: 'not_in_channel' } });
     try {
-      const response = await click(buttons.answer_share);
+      const response = await click(share);
       expect(response.response_type).toBe('ephemeral');
       expect(response.replace_original).toBe(false);
       expect(String(response.text)).toContain("I'm not a member");
       expect(String(response.text)).toContain('/invite');
       expect(t.bot.logs.some((l) => l.includes('chat.postMessage failed (not_in_channel)'))).toBe(true);
     } finally {
-      t.bot.slack.on('chat.postMessage', () => ({ body: { ok: true, ts: '1.2' } }));
+      t.bot.slack.off('chat.postMessage');
     }
   });
 });
+
+/**
+ * The Share button of an answer that began with a mention: the thread answer's "More facts" shows the
+ * next facts privately, and "More facts" on that private message brings a Share button.
+ */
+async function mentionShareButton(): Promise<Button> {
+  await send(
+    t.events,
+    eventBody({
+      type: 'app_mention',
+      user: 'U0001',
+      channel: 'C0001',
+      text: `<@${BOT_USER_ID}> talks`,
+      ts: `${1_700_000_500 + ++n}.000100`,
+    }),
+  );
+  const [thread] = await t.bot.slack.waitFor('chat.postMessage');
+  const inThread = buttonsOf(thread?.body);
+
+  expect(inThread.answer_share).toBeUndefined();
+  const more = await click(inThread.answer_more, { ephemeral: false });
+  const next = await click(buttonsOf(more).answer_more);
+  t.bot.slack.calls.length = 0;
+  const share = buttonsOf(next).answer_share;
+  if (!share) throw new Error('no Share button on the private answer');
+  return share;
+}
 
 describe('More facts', () => {
   it('shows the next facts privately, without repeating the first ones', async () => {

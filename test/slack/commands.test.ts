@@ -28,6 +28,7 @@ describe('/ceasefire <question>', () => {
     expect(shown).toContain('Russia’s delegation led by Vladimir Medinsky');
     expect(shown).toContain('› Historic Meeting of Delegates in Istanbul');
     expect(limitViolations(reply)).toEqual([]);
+    expect(reply).toMatchObject({ unfurl_links: false, unfurl_media: false });
   });
 
   it('restates the question and quotes at most three facts, each followed by its source line', async () => {

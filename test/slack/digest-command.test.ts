@@ -5,6 +5,7 @@
  * subscriptions.
  */
 import { describe, expect, it } from 'vitest';
+import { localDate } from '../../src/digest/schedule.js';
 import { allText, limitViolations } from '../helpers/block-limits.js';
 import { commandBody, eventBody, send } from '../helpers/signed-request.js';
 import { useTestBot } from '../helpers/test-bot.js';
@@ -96,5 +97,26 @@ describe('/ceasefire digest', () => {
     const shown = allText(publish?.body.view);
     expect(shown).toContain('Daily digest');
     expect(shown).toContain('<#C0CONFIG01> at 07:45 (UTC)');
+  });
+  it('shows a day that may have been posted as such, in the channel’s status and in App Home', async () => {
+    const { store } = t.bot.running;
+    const today = localDate(new Date(), 'UTC');
+    // As after a post whose outcome is unknown: Slack may have it, and no check could tell.
+    expect((await store.claimDigest('C0CONFIG01', today, 'another-process', 60_000, true)).claimed).toBe(
+      true,
+    );
+    await store.abandonDigest('C0CONFIG01', today, 'uncertain', 'missing_scope');
+    const status = allText(await command('digest', 'C0CONFIG01'));
+    expect(status).toContain(
+      'Today’s digest may have been posted (missing_scope): check the channel; `npm run digest -- --post --force` posts it again.',
+    );
+    await send(
+      t.events,
+      eventBody({ type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home' }),
+    );
+    const publishes = await t.bot.slack.waitFor('views.publish');
+    expect(allText(publishes.at(-1)?.body.view)).toContain(
+      '<#C0CONFIG01> at 07:45 (UTC) :warning: today’s digest may have been posted: check the channel',
+    );
   });
 });

@@ -58,6 +58,8 @@ describe('mentions', () => {
     expect(allText(post)).toContain('Vladimir Medinsky');
     expect(limitViolations(post)).toEqual([]);
     expect(posts[0]?.authorization).toBe('Bearer xoxb-1111-2222-testtokenvalue');
+    // The sources' links are citations: Slack must not unfold them under the answer.
+    expect([post.unfurl_links, post.unfurl_media]).toEqual(['false', 'false']);
   });
 
   it('answers inside the thread it was mentioned in', async () => {
@@ -112,6 +114,7 @@ describe('direct messages', () => {
     expect(post.channel).toBe('D0001');
     expect(post.thread_ts).toBeUndefined();
     expect(allText(post)).toContain('Russia rejects this proposal');
+    expect([post.unfurl_links, post.unfurl_media]).toEqual(['false', 'false']);
   });
 
   it.each([

@@ -18,6 +18,17 @@ async function expectNoHandlerRan(): Promise<void> {
   expect(t.bot.slack.calls).toEqual([]);
 }
 
+describe('the mode', () => {
+  it('is logged with the reason: HTTP mode, because only SLACK_SIGNING_SECRET is set', () => {
+    expect(t.bot.running.bot.mode).toBe('http');
+    expect(
+      t.bot.logs.some((l) =>
+        l.includes('HTTP mode, because SLACK_SIGNING_SECRET is set and SLACK_APP_TOKEN is not'),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('request signatures and timestamps', () => {
   it.each([
     ['no signature', { signature: null }],

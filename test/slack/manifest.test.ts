@@ -1,7 +1,8 @@
 /**
  * `manifest.yml` declares exactly what the code listens to and needs: the
  * command the listener registers, the three bot events, interactivity for
- * the buttons, Socket Mode, and only the bot scopes the bot uses.
+ * the buttons, Socket Mode, only the bot scopes the bot uses, and as optional
+ * the ones it works without.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -27,17 +28,17 @@ describe('manifest.yml', () => {
 
   it('asks for the least bot scopes, and no user scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      // The history scopes let the digest check whether a timed-out post went out before posting again.
-      [
-        'app_mentions:read',
-        'channels:history',
-        'chat:write',
-        'commands',
-        'groups:history',
-        'im:history',
-      ].sort(),
+      ['app_mentions:read', 'chat:write', 'commands', 'im:history'].sort(),
     );
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('asks for the history scopes as optional: only the digest’s check for an earlier post reads history', () => {
+    expect([...manifest.oauth_config.scopes.bot_optional].sort()).toEqual([
+      'channels:history',
+      'groups:history',
+    ]);
+    expect(manifest.oauth_config.scopes.user_optional).toBeUndefined();
   });
 
   it('has a bot user, App Home with Messages, interactivity and Socket Mode on', () => {

@@ -283,6 +283,32 @@ describe.each(responseUrlSurfaces)('$name while its response_url fails', ({ body
   });
 });
 
+describe('Share in channel of a /ceasefire answer while its response_url fails', () => {
+  const shareValue = encodeAnswerRef({ question: QUESTION, offset: 0, viaCommand: true }) ?? '';
+  const told: Record<string, RegExp> = {
+    response_url_429: /did not accept my reply \(response_url_429\)/,
+    response_url_500: notConfirmed,
+    response_url_404: /no longer takes replies to this message/,
+    network_error: notConfirmed,
+  };
+
+  it.each(responseUrlFaults)('$name: logged with $code, not shared again, the reader told', async (fault) => {
+    count(`share response_url ${fault.name}`);
+    const id = `share-url${++n}`;
+    t.bot.slack.on(`respond:${id}`, fault.reply);
+    const logs = await logsOf(() =>
+      deliver(buttonClickBody('answer_share', shareValue, t.bot.slack.responseUrl(id))),
+    );
+    const [shared, ...rest] = t.bot.slack.callsOf(`respond:${id}`);
+    expect(shared?.body.response_type).toBe('in_channel');
+    // One more call, a private note: the share itself is never sent twice.
+    expect(rest.map((c) => c.body.response_type)).toEqual(['ephemeral']);
+    expect(String(rest[0]?.body.text)).toMatch(told[fault.code] ?? /^$/);
+    expectLogged(logs, 'response_url', fault.code);
+    expect(t.bot.slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+});
+
 describe('after every fault', () => {
   it('Slack’s app_rate_limited notice is acknowledged and logged', async () => {
     count('app_rate_limited');

@@ -10,6 +10,8 @@ import { SocketModeServer } from '../helpers/socket-mode-server.js';
 import { APP_TOKEN, startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 let bot: TestBot;
+const SOCKET_MODE_CHOSEN =
+  'Socket Mode, because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is set too and is not used (leave SLACK_APP_TOKEN empty to run in HTTP mode)';
 const server = new SocketModeServer();
 
 beforeAll(async () => {
@@ -28,6 +30,8 @@ afterAll(async () => {
 describe('Socket Mode', () => {
   it('opens the connection with the app-level token, in socket mode', () => {
     expect(bot.running.bot.mode).toBe('socket');
+    // Both secrets are set here: the log says which mode runs and why.
+    expect(bot.logs.some((l) => l.includes(SOCKET_MODE_CHOSEN))).toBe(true);
     const open = bot.slack.callsOf('apps.connections.open');
     expect(open).toHaveLength(1);
     expect(open[0]?.authorization).toBe(`Bearer ${APP_TOKEN}`);
@@ -80,5 +84,34 @@ describe('Socket Mode', () => {
     });
     const [reply] = await bot.slack.waitFor('respond:socket-cmd');
     expect(allText(reply?.body)).toContain('Articles I answer from (1)');
+  });
+  it.each([
+    [
+      'a button no listener has (an action_id renamed since the message was posted)',
+      {
+        type: 'block_actions',
+        user: { id: 'U0001' },
+        team: { id: 'T0001' },
+        container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0001' },
+        channel: { id: 'C0001' },
+        response_url: 'https://hooks.slack.com/actions/T0001/1/old',
+        actions: [{ type: 'button', action_id: 'answer_share_old', block_id: 'b1', value: '{}' }],
+      },
+    ],
+    [
+      'a view submission',
+      {
+        type: 'view_submission',
+        user: { id: 'U0001' },
+        team: { id: 'T0001' },
+        view: { id: 'V0001', type: 'modal', callback_id: 'unknown_modal', state: { values: {} } },
+      },
+    ],
+  ])('acknowledges an envelope no listener takes: %s', async (_what, payload) => {
+    const calls = bot.slack.calls.length;
+    const envelope_id = `env-unhandled-${payload.type}`;
+    await server.deliver({ envelope_id, type: 'interactive', payload, accepts_response_payload: true });
+    expect(server.acks.filter((a) => a.envelope_id === envelope_id)).toHaveLength(1);
+    expect(bot.slack.calls.slice(calls)).toEqual([]);
   });
 });

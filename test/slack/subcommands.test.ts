@@ -6,13 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { message, section } from '../../src/render/blocks.js';
 import { KnowledgeBase } from '../../src/search/knowledge-base.js';
-import {
-  findSubcommand,
-  type RequestContext,
-  reply,
-  SUBCOMMANDS,
-  type Subcommand,
-} from '../../src/slack/subcommands.js';
+import type { RequestContext, Subcommand } from '../../src/slack/request-context.js';
+import { findSubcommand, reply, SUBCOMMANDS } from '../../src/slack/subcommands.js';
 import type { Store } from '../../src/store/store.js';
 import { allText } from '../helpers/block-limits.js';
 

@@ -1,6 +1,7 @@
 /**
- * The SQLite store: claims that expire, feedback that persists, schema
- * steps, and clear refusals of files it must not touch.
+ * The SQLite store: the shared store contract, and what only a file has:
+ * expired claims purged, schema steps recorded in the file, locks left by a
+ * dead process, and clear refusals of files it must not touch.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,19 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import { DATABASE_FILE, LOCK_LEASE_MS, SqliteStore } from '../../src/store/sqlite-store.js';
+import { storeContract } from './store-contract.js';
+
+describe('the store contract', () => {
+  // A new folder is an empty database, and as quick to make as any.
+  storeContract(async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'ceasefire-store-'));
+    return {
+      open: async (now) => SqliteStore.open(folder, { now }),
+      dispose: () => rm(folder, { recursive: true, force: true }),
+    };
+  });
+});
 
 let dir: string;
 let clock: number;
@@ -21,69 +34,42 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const feedback = (helpful: boolean, userId = 'U1') => ({
-  userId,
-  teamId: 'T1',
-  channelId: 'C1',
-  question: 'Who leads?',
-  offset: 0,
-  helpful,
-});
+const inFile = <T>(read: (db: Database.Database) => T): T => {
+  const db = new Database(path.join(dir, DATABASE_FILE));
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+};
 
-describe('claim', () => {
-  it('grants a key once until it expires, then again', async () => {
-    const store = SqliteStore.open(dir, { now });
-    expect(await store.claim(['event:Ev1'], 1000)).toBe(true);
-    expect(await store.claim(['event:Ev1'], 1000)).toBe(false);
-    clock += 999;
-    expect(await store.claim(['event:Ev1'], 1000)).toBe(false);
-    clock += 1;
-    expect(await store.claim(['event:Ev1'], 1000)).toBe(true);
-    await store.close();
-  });
-
-  it('refuses a set of keys when any one was claimed, and claims the rest', async () => {
-    const store = SqliteStore.open(dir, { now });
-    expect(await store.claim(['message:C1:1', 'event:A'], 60_000)).toBe(true);
-    expect(await store.claim(['message:C1:1', 'event:B'], 60_000)).toBe(false);
-    expect(await store.claim(['event:B'], 60_000)).toBe(false);
-    expect(await store.claim(['event:C'], 60_000)).toBe(true);
-    await store.close();
-  });
-
-  it('remembers claims across a restart', async () => {
-    const first = SqliteStore.open(dir, { now });
-    await first.claim(['event:Ev1'], 60_000);
-    await first.close();
-    const second = SqliteStore.open(dir, { now });
-    expect(await second.claim(['event:Ev1'], 60_000)).toBe(false);
-    await second.close();
-  });
-
+describe('claims', () => {
   it('deletes expired claims as time passes', async () => {
     const store = SqliteStore.open(dir, { now });
     for (let i = 0; i < 50; i++) await store.claim([`event:${i}`], 1000);
     clock += 120_000;
     await store.claim(['event:new'], 1000);
     await store.close();
-    const db = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM claims').get()).toEqual({ n: 1 });
-    db.close();
+    expect(inFile((db) => db.prepare('SELECT COUNT(*) AS n FROM claims').get())).toEqual({ n: 1 });
   });
 });
 
-describe('feedback', () => {
-  it('keeps one rating per reader and answer, the latest', async () => {
+describe('locks', () => {
+  it('takes over a lock whose process died once its lease runs out', async () => {
     const store = SqliteStore.open(dir, { now });
-    await store.recordFeedback(feedback(true));
-    await store.recordFeedback(feedback(false));
-    await store.recordFeedback(feedback(true, 'U2'));
-    await store.recordFeedback({ ...feedback(true, 'U2'), offset: 3 });
-    expect(await store.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
+    // What a process that died holding the lock leaves behind.
+    inFile((db) =>
+      db
+        .prepare('INSERT INTO leases (name, owner, expires_at) VALUES (?, ?, ?)')
+        .run('token:T1', 'dead-process', clock + LOCK_LEASE_MS),
+    );
+    await expect(store.withLock('token:T1', async () => 'early', { waitMs: 100 })).rejects.toThrow(
+      /still held by another process/,
+    );
+    clock += LOCK_LEASE_MS;
+    expect(await store.withLock('token:T1', async () => 'taken over', { waitMs: 100 })).toBe('taken over');
+    expect(inFile((db) => db.prepare('SELECT COUNT(*) AS n FROM leases').get())).toEqual({ n: 0 });
     await store.close();
-    const reopened = SqliteStore.open(dir, { now });
-    expect(await reopened.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
-    await reopened.close();
   });
 });
 
@@ -91,25 +77,40 @@ describe('schema', () => {
   it('records the latest schema version and runs only newer steps on the next start', async () => {
     const store = SqliteStore.open(dir);
     await store.close();
+    expect(inFile((db) => db.pragma('user_version', { simple: true }))).toBe(MIGRATIONS.length);
     const extra = {
       version: MIGRATIONS.length + 1,
       name: 'test table',
-      sql: 'CREATE TABLE extra (id INTEGER);',
+      sqlite: 'CREATE TABLE extra (id INTEGER);',
+      postgres: 'CREATE TABLE extra (id INTEGER);',
     };
     const upgraded = SqliteStore.open(dir, { migrations: [...MIGRATIONS, extra] });
     await upgraded.close();
-    const db = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(extra.version);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toEqual({
+    expect(inFile((db) => db.pragma('user_version', { simple: true }))).toBe(extra.version);
+    expect(inFile((db) => db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get())).toEqual({
       name: 'extra',
     });
-    db.close();
+  });
+
+  it('upgrades a database from before installations, keeping its contents', async () => {
+    // A file as the version before installations left it.
+    inFile((db) => {
+      for (const step of MIGRATIONS.slice(0, 2)) db.exec(step.sqlite);
+      db.pragma('user_version = 2');
+      db.prepare(
+        `INSERT INTO feedback (user_id, question, fact_offset, team_id, channel_id, helpful, recorded_at)
+         VALUES ('U1', 'q', 0, 'T1', 'C1', 1, 0)`,
+      ).run();
+    });
+    const store = SqliteStore.open(dir);
+    expect(await store.feedbackTotals()).toEqual({ helpful: 1, unhelpful: 0 });
+    await store.deleteWorkspace({ teamId: 'T1' });
+    expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 0 });
+    await store.close();
   });
 
   it('refuses a database from a newer version of the bot', async () => {
-    const db = new Database(path.join(dir, DATABASE_FILE));
-    db.pragma('user_version = 99');
-    db.close();
+    inFile((db) => db.pragma('user_version = 99'));
     expect(() => SqliteStore.open(dir)).toThrow(
       /schema version 99, newer than this version of the bot knows/,
     );
@@ -135,8 +136,16 @@ describe('refusals', () => {
 
   it('refuses a damaged database', async () => {
     const store = SqliteStore.open(dir);
-    for (let i = 0; i < 500; i++)
-      await store.recordFeedback({ ...feedback(true), question: `q${i}`.repeat(20) });
+    for (let i = 0; i < 500; i++) {
+      await store.recordFeedback({
+        userId: 'U1',
+        teamId: 'T1',
+        channelId: 'C1',
+        question: `q${i}`.repeat(20),
+        offset: 0,
+        helpful: true,
+      });
+    }
     await store.close();
     const file = path.join(dir, DATABASE_FILE);
     const bytes = await readFile(file);

@@ -1,8 +1,11 @@
 /**
  * The answer's buttons. Each carries the question and the position of its
  * first fact, so a click redoes the answer from the knowledge in service:
- * "Share in channel" posts it publicly naming who asked, "More facts" shows
- * the next ones privately, and 👍/👎 record the reader's rating.
+ * "Share in channel" posts it publicly naming who asked (an answer to the
+ * slash command through the click's response_url, which works where the bot
+ * is not a member, such as a DM between two people; others with
+ * chat.postMessage), "More facts" shows the next ones privately, and 👍/👎
+ * record the reader's rating.
  */
 import type {
   AllMiddlewareArgs,
@@ -12,8 +15,15 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import { ANSWER_ACTIONS, type AnswerRef, decodeAnswerRef } from '../../render/blocks-answer.js';
-import { afterShortRateLimit, explainFailure, logSlackFailure } from '../slack-errors.js';
-import { answer, type ListenerDeps, orApology, type RequestContext } from '../subcommands.js';
+import {
+  explainFailure,
+  logSlackFailure,
+  NO_UNFURL,
+  PERSON_WAITING,
+  retryRateLimited,
+} from '../client-policy.js';
+import type { ListenerDeps, RequestContext } from '../request-context.js';
+import { answer, orApology } from '../subcommands.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -23,9 +33,11 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     await args.ack();
     const request = requestOf(args, deps);
     if (!request) return;
-    const { question, offset } = request.ref;
-    const message = await orApology(args.logger, question, () => answer(question, offset, request.context));
-    await respondTo(args, { response_type: 'ephemeral', replace_original: false, ...message });
+    const { question, offset, viaCommand = false } = request.ref;
+    const message = await orApology(args.logger, question, () =>
+      answer(question, offset, request.context, { viaCommand }),
+    );
+    await respondTo(args, { response_type: 'ephemeral', replace_original: false, ...NO_UNFURL, ...message });
   });
 
   app.action<BlockAction<ButtonAction>>(ANSWER_ACTIONS.share, async (args) => {
@@ -34,14 +46,27 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     const channel = args.body.channel?.id;
     if (!request || !channel) return;
     // No apology in place of a failed answer here: it would be posted for the whole channel.
-    const message = answer(request.ref.question, request.ref.offset, request.context, 'shared');
+    const message = answer(request.ref.question, request.ref.offset, request.context, { surface: 'shared' });
+    const method = request.ref.viaCommand ? 'response_url' : 'chat.postMessage';
     try {
-      await afterShortRateLimit(args.logger, 'chat.postMessage', () =>
-        args.client.chat.postMessage({ channel, ...message }),
-      );
+      if (request.ref.viaCommand) {
+        // Through the response_url, as the command's answer came: Slack posts it without the bot being a member.
+        await args.respond({
+          response_type: 'in_channel',
+          replace_original: false,
+          ...NO_UNFURL,
+          ...message,
+        });
+      } else {
+        await retryRateLimited(() => args.client.chat.postMessage({ channel, ...NO_UNFURL, ...message }), {
+          logger: args.logger,
+          method,
+          patience: PERSON_WAITING,
+        });
+      }
     } catch (error) {
       // Not posted again and the private copy is kept: the reader is told what happened and decides.
-      const code = logSlackFailure(args.logger, 'chat.postMessage', error);
+      const code = logSlackFailure(args.logger, method, error);
       await respondTo(args, {
         response_type: 'ephemeral',
         replace_original: false,

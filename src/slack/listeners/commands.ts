@@ -5,8 +5,9 @@
 import type { App } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../render/blocks.js';
 import { plainFromSlack } from '../../render/escape.js';
-import { logSlackFailure } from '../slack-errors.js';
-import { type ListenerDeps, reply } from '../subcommands.js';
+import { logSlackFailure, NO_UNFURL } from '../client-policy.js';
+import type { ListenerDeps } from '../request-context.js';
+import { reply } from '../subcommands.js';
 
 /** Registers the slash command. */
 export function registerCommands(app: App, deps: ListenerDeps): void {
@@ -20,7 +21,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       teamId: command.team_id ?? null,
     };
     const message = await reply(plainFromSlack(command.text ?? ''), context, logger);
-    await respond({ response_type: 'ephemeral', ...message }).catch((error: unknown) =>
+    await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...message }).catch((error: unknown) =>
       logSlackFailure(logger, 'response_url', error),
     );
   });

@@ -9,13 +9,16 @@
 import type { AllMiddlewareArgs, App, Logger } from '@slack/bolt';
 import { plainFromSlack, withoutMention } from '../../render/escape.js';
 import {
-  afterShortRateLimit,
   explainFailure,
   isNotAMember,
   isTokenRefused,
   logSlackFailure,
-} from '../slack-errors.js';
-import { type ListenerDeps, reply, type Surface } from '../subcommands.js';
+  NO_UNFURL,
+  PERSON_WAITING,
+  retryRateLimited,
+} from '../client-policy.js';
+import type { ListenerDeps, Surface } from '../request-context.js';
+import { reply } from '../subcommands.js';
 
 /** How long a handled delivery is remembered: far longer than Slack's retries (minutes) take. */
 const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
@@ -107,8 +110,10 @@ async function answer(
   };
   const message = await reply(question, context, logger);
   try {
-    await afterShortRateLimit(logger, 'chat.postMessage', () =>
-      client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...message }),
+    await retryRateLimited(
+      () =>
+        client.chat.postMessage({ channel: incoming.channel, thread_ts: threadTs, ...NO_UNFURL, ...message }),
+      { logger, method: 'chat.postMessage', patience: PERSON_WAITING },
     );
   } catch (error) {
     // Never posted again: after a timeout or a 5xx the answer may be there already. The asker is told instead,

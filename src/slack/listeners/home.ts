@@ -2,8 +2,9 @@
 import type { App } from '@slack/bolt';
 import { digestHomeStatus } from '../../render/blocks-digest.js';
 import { renderHome } from '../../render/blocks-home.js';
-import { logSlackFailure } from '../slack-errors.js';
-import { type ListenerDeps, usagesOf } from '../subcommands.js';
+import { logSlackFailure } from '../client-policy.js';
+import type { ListenerDeps } from '../request-context.js';
+import { usagesOf } from '../subcommands.js';
 
 /** Registers the App Home listener. */
 export function registerHome(app: App, deps: ListenerDeps): void {
@@ -13,14 +14,14 @@ export function registerHome(app: App, deps: ListenerDeps): void {
       logger.warn(`Feedback totals unavailable: ${String(error)}`);
       return undefined;
     });
-    const subscriptions = await deps.digest?.subscriptions().catch((error: unknown) => {
+    const digest = await deps.digest?.overview().catch((error: unknown) => {
       logger.warn(`Digest status unavailable: ${String(error)}`);
       return undefined;
     });
     const view = renderHome(deps.knowledge.articles, {
       usages: usagesOf(deps.subcommands),
       feedback,
-      ...(subscriptions ? { digest: digestHomeStatus(subscriptions) } : {}),
+      ...(digest ? { digest: digestHomeStatus(digest) } : {}),
     });
     await client.views
       .publish({ user_id: event.user, view })

@@ -1,0 +1,505 @@
+/**
+ * What every `Store` promises, as one suite that each implementation runs
+ * (`sqlite-store.test.ts`, `postgres-store.test.ts`): claims granted once,
+ * also when several stores on one database ("replicas") race for them;
+ * feedback; the digest's subscriptions and ledger; installations; locks;
+ * health; and several stores migrating one empty database at once.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.js';
+import type { Feedback, Store } from '../../src/store/store.js';
+
+/** One database for one test, and a way to open stores on it. */
+export interface StoreHarness {
+  /** Opens a store on this test's database; each call is another connection to it, like another process. */
+  open(now: () => number): Promise<Store>;
+  /** Removes the database. */
+  dispose(): Promise<void>;
+}
+
+const STALE = 60_000;
+const DAY = '2026-11-27';
+
+const feedback = (helpful: boolean, userId = 'U1'): Feedback => ({
+  userId,
+  teamId: 'T1',
+  channelId: 'C1',
+  question: 'Who leads?',
+  offset: 0,
+  helpful,
+});
+
+/**
+ * Makes a database for one test: `empty`, or (when that is quicker) already
+ * brought to the current schema by a store of the same kind.
+ */
+export type MakeHarness = (options: { empty: boolean }) => Promise<StoreHarness>;
+
+/** Runs the contract against the stores `makeHarness` opens, a fresh database per test. */
+export function storeContract(makeHarness: MakeHarness): void {
+  let harness: StoreHarness;
+  let opened: Store[];
+  let clock: number;
+  const now = () => clock;
+  /** A store on this test's database, closed after the test. */
+  const open = async () => {
+    const store = await harness.open(now);
+    opened.push(store);
+    return store;
+  };
+  /** `count` stores on this test's database, opened one after another. */
+  const replicas = async (count: number) => {
+    const stores: Store[] = [];
+    for (let i = 0; i < count; i++) stores.push(await open());
+    return stores;
+  };
+
+  beforeEach(async () => {
+    harness = await makeHarness({ empty: false });
+    opened = [];
+    clock = 1_700_000_000_000;
+  });
+  afterEach(async () => {
+    await Promise.all(opened.map((store) => store.close()));
+    await harness.dispose();
+  });
+
+  describe('schema', () => {
+    it('lets several stores create the schema of one empty database at once', async () => {
+      const empty = await makeHarness({ empty: true });
+      const stores = await Promise.all(Array.from({ length: 5 }, () => empty.open(now)));
+      try {
+        // Every one of them works on the same tables.
+        const claims = await Promise.all(stores.map((store) => store.claim(['event:E1'], 1000)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+        await empty.dispose();
+      }
+    });
+  });
+
+  describe('claim', () => {
+    it('grants a key once until it expires, then again', async () => {
+      const store = await open();
+      expect(await store.claim(['event:Ev1'], 1000)).toBe(true);
+      expect(await store.claim(['event:Ev1'], 1000)).toBe(false);
+      clock += 999;
+      expect(await store.claim(['event:Ev1'], 1000)).toBe(false);
+      clock += 1;
+      expect(await store.claim(['event:Ev1'], 1000)).toBe(true);
+    });
+
+    it('refuses a set of keys when any one was claimed, and claims the rest', async () => {
+      const store = await open();
+      expect(await store.claim(['message:C1:1', 'event:A'], 60_000)).toBe(true);
+      expect(await store.claim(['message:C1:1', 'event:B'], 60_000)).toBe(false);
+      expect(await store.claim(['event:B'], 60_000)).toBe(false);
+      expect(await store.claim(['event:C'], 60_000)).toBe(true);
+    });
+
+    it('counts a key listed twice once', async () => {
+      const store = await open();
+      expect(await store.claim(['event:A', 'event:A'], 60_000)).toBe(true);
+      expect(await store.claim(['event:A'], 60_000)).toBe(false);
+    });
+
+    it('remembers claims across a restart', async () => {
+      const first = await harness.open(now);
+      await first.claim(['event:Ev1'], 60_000);
+      await first.close();
+      const second = await open();
+      expect(await second.claim(['event:Ev1'], 60_000)).toBe(false);
+    });
+
+    it('grants a key to exactly one of many concurrent calls from several stores', async () => {
+      const stores = await replicas(4);
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        (stores[i % stores.length] as Store).claim(['message:C1:1', 'event:Ev1'], 60_000),
+      );
+      expect((await Promise.all(calls)).filter(Boolean)).toHaveLength(1);
+    });
+
+    it('renews an expired key for exactly one of many concurrent calls', async () => {
+      const stores = await replicas(4);
+      await (stores[0] as Store).claim(['event:Ev1'], 1000);
+      clock += 1000;
+      const calls = Array.from({ length: 40 }, (_, i) =>
+        (stores[i % stores.length] as Store).claim(['event:Ev1'], 1000),
+      );
+      expect((await Promise.all(calls)).filter(Boolean)).toHaveLength(1);
+    });
+
+    it('settles sets that share keys in different orders, each key going to one call', async () => {
+      const stores = await replicas(3);
+      const sets = [
+        ['event:A', 'event:B', 'event:C'],
+        ['event:C', 'event:B', 'event:A'],
+        ['event:B', 'event:A'],
+        ['event:C', 'event:A'],
+      ];
+      const calls = Array.from({ length: 24 }, (_, i) =>
+        (stores[i % stores.length] as Store).claim(sets[i % sets.length] as string[], 60_000),
+      );
+      // Whoever came first took every key it asked for, so every later set overlaps it and is refused.
+      expect((await Promise.all(calls)).filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('feedback', () => {
+    it('keeps one rating per reader and answer, the latest, across a restart', async () => {
+      const store = await harness.open(now);
+      expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 0 });
+      await store.recordFeedback(feedback(true));
+      await store.recordFeedback(feedback(false));
+      await store.recordFeedback(feedback(true, 'U2'));
+      await store.recordFeedback({ ...feedback(true, 'U2'), offset: 3 });
+      expect(await store.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
+      await store.close();
+      const reopened = await open();
+      expect(await reopened.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
+    });
+  });
+
+  describe('digest subscriptions', () => {
+    it('saves, updates, marks and removes subscriptions', async () => {
+      const store = await open();
+      await store.saveDigestSubscription({
+        channelId: 'C2',
+        time: '09:00',
+        timeZone: 'UTC',
+        source: 'env',
+        subscribedBy: null,
+      });
+      await store.saveDigestSubscription({
+        channelId: 'C1',
+        time: '08:30',
+        timeZone: 'Europe/Kyiv',
+        source: 'command',
+        subscribedBy: 'U1',
+      });
+      await store.markDigestSubscription('C2', 'not_in_channel');
+      expect(await store.digestSubscriptions()).toEqual([
+        {
+          channelId: 'C1',
+          time: '08:30',
+          timeZone: 'Europe/Kyiv',
+          source: 'command',
+          subscribedBy: 'U1',
+          status: 'active',
+          lastError: null,
+        },
+        {
+          channelId: 'C2',
+          time: '09:00',
+          timeZone: 'UTC',
+          source: 'env',
+          subscribedBy: null,
+          status: 'failing',
+          lastError: 'not_in_channel',
+        },
+      ]);
+      // Subscribing again starts afresh: the failing mark goes.
+      await store.saveDigestSubscription({
+        channelId: 'C2',
+        time: '10:00',
+        timeZone: 'UTC',
+        source: 'command',
+        subscribedBy: 'U2',
+      });
+      expect((await store.digestSubscriptions())[1]).toMatchObject({
+        time: '10:00',
+        status: 'active',
+        lastError: null,
+      });
+      await store.markDigestSubscription('C2', null);
+      expect((await store.digestSubscriptions())[1]).toMatchObject({ status: 'active', lastError: null });
+      expect(await store.removeDigestSubscription('C1')).toBe(true);
+      expect(await store.removeDigestSubscription('C1')).toBe(false);
+      expect((await store.digestSubscriptions()).map((s) => s.channelId)).toEqual(['C2']);
+    });
+  });
+
+  describe('digest ledger', () => {
+    it('grants a day once; a second claim sees it in progress, then done', async () => {
+      const store = await open();
+      expect(await store.digestEntry('C1', DAY)).toBeNull();
+      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
+      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toEqual({
+        claimed: false,
+        entry: {
+          channelId: 'C1',
+          date: DAY,
+          state: 'claimed',
+          claimedAt: clock,
+          attempts: 1,
+          messageTs: null,
+          error: null,
+        },
+      });
+      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, { a: 'h1' });
+      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toMatchObject({
+        claimed: false,
+        entry: { state: 'posted', messageTs: '1.2', attempts: 1 },
+      });
+      // Another day, or another channel, is its own entry.
+      expect((await store.claimDigest('C1', '2026-11-28', 'a', STALE)).claimed).toBe(true);
+      expect((await store.claimDigest('C2', DAY, 'a', STALE)).claimed).toBe(true);
+    });
+
+    it('lets a failed day be tried again, and asks to verify after an uncertain one', async () => {
+      const store = await open();
+      await store.claimDigest('C1', DAY, 'a', STALE);
+      await store.abandonDigest('C1', DAY, 'failed', 'ratelimited');
+      expect(await store.digestEntry('C1', DAY)).toMatchObject({ state: 'failed', error: 'ratelimited' });
+      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
+      await store.abandonDigest('C1', DAY, 'uncertain', 'network_error');
+      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: true });
+      expect(await store.digestEntry('C1', DAY)).toMatchObject({
+        state: 'claimed',
+        attempts: 3,
+        error: null,
+      });
+    });
+
+    it('takes over a claim whose process died, and only once it is stale', async () => {
+      const store = await open();
+      await store.claimDigest('C1', DAY, 'dead-process', STALE);
+      clock += STALE - 1;
+      expect((await store.claimDigest('C1', DAY, 'b', STALE)).claimed).toBe(false);
+      clock += 1;
+      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toEqual({ claimed: true, verify: true });
+    });
+
+    it('posts again only when forced', async () => {
+      const store = await open();
+      await store.claimDigest('C1', DAY, 'a', STALE);
+      await store.finishDigest('C1', DAY, { state: 'skipped' }, {});
+      expect((await store.claimDigest('C1', DAY, 'a', STALE)).claimed).toBe(false);
+      expect(await store.claimDigest('C1', DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: false });
+      // A posted day claimed again: Slack has its digest, so the claim says so.
+      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, {});
+      expect(await store.claimDigest('C1', DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: true });
+    });
+
+    it('remembers what a channel last received', async () => {
+      const store = await open();
+      expect(await store.lastDigest('C1')).toBeNull();
+      await store.claimDigest('C1', '2026-11-26', 'a', STALE);
+      await store.finishDigest('C1', '2026-11-26', { state: 'posted', messageTs: '1.1' }, { old: 'h0' });
+      await store.claimDigest('C1', DAY, 'a', STALE);
+      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, { old: 'h0', new: 'h1' });
+      await store.claimDigest('C1', '2026-11-28', 'a', STALE);
+      await store.abandonDigest('C1', '2026-11-28', 'failed', 'ratelimited');
+      expect(await store.lastDigest('C1')).toEqual({
+        entry: {
+          channelId: 'C1',
+          date: DAY,
+          state: 'posted',
+          claimedAt: clock,
+          attempts: 1,
+          messageTs: '1.2',
+          error: null,
+        },
+        snapshot: { old: 'h0', new: 'h1' },
+      });
+    });
+
+    it('grants a new day to exactly one of many concurrent claims from several stores', async () => {
+      const stores = await replicas(4);
+      const claims = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (stores[i % stores.length] as Store).claimDigest('C1', DAY, `p${i}`, STALE),
+        ),
+      );
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      expect(await (stores[0] as Store).digestEntry('C1', DAY)).toMatchObject({ attempts: 1 });
+    });
+
+    it('hands a stale, failed or forced day to exactly one of many concurrent claims', async () => {
+      const stores = await replicas(4);
+      const race = async (force = false) =>
+        (
+          await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              (stores[i % stores.length] as Store).claimDigest('C1', DAY, `p${i}`, STALE, force),
+            ),
+          )
+        ).filter((c) => c.claimed);
+      const first = stores[0] as Store;
+      await first.claimDigest('C1', DAY, 'dead-process', STALE);
+      clock += STALE;
+      expect(await race()).toEqual([{ claimed: true, verify: true }]);
+      await first.abandonDigest('C1', DAY, 'failed', 'ratelimited');
+      expect(await race()).toEqual([{ claimed: true, verify: false }]);
+      await first.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, {});
+      expect(await race(true)).toHaveLength(1);
+      expect(await first.digestEntry('C1', DAY)).toMatchObject({ state: 'claimed', attempts: 4 });
+    });
+  });
+
+  describe('installations', () => {
+    const workspace = { enterpriseId: null, teamId: 'T1' };
+    const gridWorkspace = { enterpriseId: 'E1', teamId: 'T2' };
+    const org = { enterpriseId: 'E1', teamId: null };
+
+    it('keeps the latest installation of a workspace and of each installing user', async () => {
+      const store = await open();
+      expect(await store.findInstallation(workspace)).toBeNull();
+      await store.saveInstallation(workspace, 'U1', { bot: { token: 'first' }, user: { id: 'U1' } });
+      clock += 1000;
+      await store.saveInstallation(workspace, 'U2', { bot: { token: 'second' }, user: { id: 'U2' } });
+      expect(await store.findInstallation(workspace)).toEqual({
+        ...workspace,
+        userId: 'U2',
+        data: { bot: { token: 'second' }, user: { id: 'U2' } },
+        updatedAt: clock,
+      });
+      expect(await store.findInstallation(workspace, 'U1')).toMatchObject({
+        userId: 'U1',
+        data: { bot: { token: 'first' } },
+      });
+      expect(await store.findInstallation(workspace, 'U3')).toBeNull();
+    });
+
+    it('tells apart a plain workspace, a workspace in an org and the org-wide install', async () => {
+      const store = await open();
+      await store.saveInstallation(gridWorkspace, 'U1', { n: 'grid workspace' });
+      await store.saveInstallation(org, 'U1', { n: 'org' });
+      await store.saveInstallation(workspace, 'U1', { n: 'workspace' });
+      expect((await store.findInstallation(gridWorkspace))?.data).toEqual({ n: 'grid workspace' });
+      expect((await store.findInstallation(org))?.data).toEqual({ n: 'org' });
+      expect(await store.findInstallation({ enterpriseId: null, teamId: 'T2' })).toBeNull();
+      expect((await store.installations()).map((i) => [i.enterpriseId, i.teamId, i.data])).toEqual([
+        [null, 'T1', { n: 'workspace' }],
+        ['E1', null, { n: 'org' }],
+        ['E1', 'T2', { n: 'grid workspace' }],
+      ]);
+    });
+
+    it("deletes a user's installation or all of a workspace's", async () => {
+      const store = await open();
+      await store.saveInstallation(workspace, 'U1', { by: 'U1' });
+      await store.saveInstallation(workspace, 'U2', { by: 'U2' });
+      expect(await store.deleteInstallation(workspace, 'U1')).toBe(1);
+      expect(await store.findInstallation(workspace, 'U1')).toBeNull();
+      expect((await store.findInstallation(workspace))?.data).toEqual({ by: 'U2' });
+      expect(await store.deleteInstallation(workspace)).toBe(2);
+      expect(await store.findInstallation(workspace)).toBeNull();
+      expect(await store.installations()).toEqual([]);
+    });
+
+    it("forgets an uninstalled workspace's installations and feedback, and nothing else", async () => {
+      const store = await open();
+      await store.saveInstallation(workspace, 'U1', {});
+      await store.saveInstallation({ enterpriseId: null, teamId: 'T9' }, 'U1', {});
+      await store.recordFeedback(feedback(true));
+      await store.recordFeedback({ ...feedback(false, 'U2'), teamId: 'T9' });
+      await store.deleteWorkspace({ teamId: 'T1' });
+      expect((await store.installations()).map((i) => i.teamId)).toEqual(['T9']);
+      expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
+    });
+
+    it("forgets an uninstalled org's installations and the feedback from its workspaces", async () => {
+      const store = await open();
+      await store.saveInstallation(org, 'U1', {});
+      await store.saveInstallation(gridWorkspace, 'U1', {});
+      await store.saveInstallation(workspace, 'U1', {});
+      await store.recordFeedback({ ...feedback(true), teamId: 'T2', enterpriseId: 'E1' });
+      await store.recordFeedback({ ...feedback(true, 'U2'), teamId: 'T3', enterpriseId: 'E1' });
+      await store.recordFeedback(feedback(false, 'U3'));
+      await store.deleteWorkspace({ enterpriseId: 'E1' });
+      expect((await store.installations()).map((i) => i.teamId)).toEqual(['T1']);
+      expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
+    });
+
+    it('refuses to forget a workspace without an id', async () => {
+      const store = await open();
+      await store.saveInstallation(org, 'U1', {});
+      await expect(store.deleteWorkspace({ teamId: '' })).rejects.toThrow(RangeError);
+      expect(await store.installations()).toHaveLength(1);
+    });
+  });
+
+  describe('locks', () => {
+    it('lets one holder at a time run, across several stores', async () => {
+      const stores = await replicas(3);
+      let inside = 0;
+      let most = 0;
+      const calls = Array.from({ length: 12 }, (_, i) =>
+        (stores[i % stores.length] as Store).withLock('token:T1', async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await sleep(3);
+          inside--;
+          return i;
+        }),
+      );
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(most).toBe(1);
+    });
+
+    it('refreshes a token exactly once when replicas race to do it', async () => {
+      const stores = await replicas(3);
+      const key = { enterpriseId: null, teamId: 'T1' };
+      await (stores[0] as Store).saveInstallation(key, 'U1', { bot: { token: 'old', expiresAt: 1 } });
+      // Connections opened beforehand, so that the racers really start together.
+      await Promise.all(stores.flatMap((store) => [store.ping(), store.ping()]));
+      let refreshes = 0;
+      const refreshIfDue = (store: Store) =>
+        store.withLock('token:T1', async () => {
+          // Read again under the lock: another replica may have refreshed it meanwhile.
+          const current = (await store.findInstallation(key))?.data as { bot: { expiresAt: number } };
+          if (current.bot.expiresAt > 1) return;
+          refreshes++;
+          await sleep(20);
+          await store.saveInstallation(key, 'U1', { bot: { token: 'new', expiresAt: 2 } });
+        });
+      await Promise.all(Array.from({ length: 9 }, (_, i) => refreshIfDue(stores[i % 3] as Store)));
+      expect(refreshes).toBe(1);
+      expect((await (stores[1] as Store).findInstallation(key))?.data).toEqual({
+        bot: { token: 'new', expiresAt: 2 },
+      });
+    });
+
+    it('does not hold up other lock names', async () => {
+      const [a, b] = (await replicas(2)) as [Store, Store];
+      let release!: () => void;
+      const held = a.withLock('token:T1', () => new Promise<void>((resolve) => (release = resolve)));
+      await sleep(20);
+      expect(await b.withLock('token:T2', async () => 'other', { waitMs: 1000 })).toBe('other');
+      release();
+      await held;
+    });
+
+    it('gives up waiting with a StoreError, and lets go when the work fails', async () => {
+      const [a, b] = (await replicas(2)) as [Store, Store];
+      let release!: () => void;
+      const held = a.withLock('token:T1', async () => {
+        await new Promise<void>((resolve) => (release = resolve));
+        throw new Error('refresh failed');
+      });
+      await sleep(20);
+      const waited = b.withLock('token:T1', async () => 'never', { waitMs: 150 });
+      await expect(waited).rejects.toThrow(StoreError);
+      await expect(waited).rejects.toThrow(/token:T1.*still held/);
+      release();
+      // The work's own error passes through unchanged, and the lock is free again.
+      await expect(held).rejects.toThrow(/^refresh failed$/);
+      expect(await b.withLock('token:T1', async () => 'free', { waitMs: 1000 })).toBe('free');
+    });
+  });
+
+  describe('health and closing', () => {
+    it('answers a ping while open; after closing, every call fails with StoreError', async () => {
+      const store = await harness.open(now);
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow(StoreError);
+      await expect(store.claim(['event:E1'], 1000)).rejects.toThrow(StoreError);
+      await expect(store.feedbackTotals()).rejects.toThrow(StoreError);
+    });
+  });
+}
