@@ -4,13 +4,7 @@
  */
 
 /** Codes of every error the bot raises on purpose. */
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'KNOWLEDGE_INVALID'
-  | 'KNOWLEDGE_UNREADABLE'
-  | 'STORE_UNAVAILABLE'
-  | 'SLACK_CALL_FAILED'
-  | 'USAGE';
+export type ErrorCode = 'CONFIG_INVALID' | 'STORE_UNAVAILABLE' | 'SLACK_CALL_FAILED' | 'USAGE';
 
 /** Base class: an error with a code and an actionable message. */
 export class CeasefireError extends Error {
@@ -37,18 +31,6 @@ export class ConfigError extends CeasefireError {
     const lines = issues.map((i) => `  - ${i.variable}: ${i.problem}`);
     super('CONFIG_INVALID', `Invalid configuration:\n${lines.join('\n')}\n${hint}`);
     this.issues = issues;
-  }
-}
-
-/** A knowledge file that cannot be used as it is. */
-export class KnowledgeError extends CeasefireError {
-  readonly file: string;
-  readonly line: number;
-
-  constructor(file: string, line: number, message: string, code: ErrorCode = 'KNOWLEDGE_INVALID') {
-    super(code, `${file}:${line}: ${message}`);
-    this.file = file;
-    this.line = line;
   }
 }
 

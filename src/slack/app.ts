@@ -9,7 +9,7 @@ import { App, type Logger, type Receiver, SocketModeReceiver, type webApi } from
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
-import type { KnowledgeBase } from '../search/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { InFlight } from './in-flight.js';

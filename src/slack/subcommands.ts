@@ -8,11 +8,11 @@
 
 import type { Logger } from '@slack/bolt';
 import type { DigestService } from '../digest/digest-service.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { suggestTopics } from '../render/answer-text.js';
 import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
 import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../render/blocks-answer.js';
 import { renderHelp, renderSources, type Usage } from '../render/blocks-guide.js';
-import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { DIGEST_SUBCOMMAND } from './digest-subcommand.js';
 

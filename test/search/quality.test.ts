@@ -5,7 +5,7 @@
  * false abstain ≤ 0.05, every first fact fully sourced.
  */
 import { describe, expect, it } from 'vitest';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { readQuestionSet, score } from '../helpers/eval.js';
 
 const kb = await KnowledgeBase.load('knowledge');

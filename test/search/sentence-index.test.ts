@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/knowledge/types.js';
-import { indexTerms, tokenize } from '../../src/search/analyze.js';
+import { indexTerms, stem, tokenize } from '../../src/search/analyze.js';
 import { ANSWER_FLAGS, sentenceAnswerFlags } from '../../src/search/answer-types.js';
 import { AnalysisCache, SentenceIndex } from '../../src/search/sentence-index.js';
 import { article } from '../helpers/articles.js';
@@ -40,7 +40,10 @@ function expected(texts: readonly string[], index: SentenceIndex) {
 function held(texts: readonly string[], index: SentenceIndex, words: readonly string[]) {
   return {
     terms: texts.map((_, d) => Array.from(index.termsOf(d))),
-    names: words.map((word) => [word, index.vocabulary.isName(word)] as const),
+    names: words.map((word) => {
+      const known = index.vocabulary.wordsWithStem(stem(word)).find((w) => w.word === word);
+      return [word, known?.name ?? false] as const;
+    }),
     flags: texts.map((_, d) =>
       Object.values(ANSWER_FLAGS).reduce((flags, bit) => (index.hasAnswer(d, bit) ? flags | bit : flags), 0),
     ),
