@@ -45,6 +45,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
   const keyPoints: Sentence[] = [];
   let section: string | null = null;
   let isKeyPoint = false;
+  let paragraph = 0;
   // Open headings that set a kind, innermost last.
   const kindScopes: { level: number; kind: Kind }[] = [];
   for (const block of blocks) {
@@ -66,6 +67,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
         section,
         file: context.file,
         line: block.line + countNewlines(block.text, span.start),
+        paragraph,
         url: context.url,
         published: context.published,
         kind,
@@ -73,6 +75,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
       sentences.push(sentence);
       if (isKeyPoint) keyPoints.push(sentence);
     }
+    paragraph++;
   }
   return { sections, sentences, keyPoints };
 }

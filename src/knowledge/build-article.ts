@@ -11,6 +11,7 @@ export interface ParsedArticle {
   published: string | null;
   source: string | null;
   kind: Kind;
+  aliases: string[][];
   blocks: Block[];
   problems: LineProblem[];
 }
@@ -69,6 +70,7 @@ export function buildArticle(parsed: ParsedArticle, file: string, hash: string):
       published: parsed.published,
       source: parsed.source,
       kind: parsed.kind,
+      aliases: parsed.aliases,
       ...body,
       hash,
     },

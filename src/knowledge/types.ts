@@ -16,6 +16,11 @@ export interface Sentence {
   file: string;
   /** 1-based line where the sentence starts. */
   line: number;
+  /**
+   * The number of its paragraph (or list item) in the article, from 0: the
+   * sentences of one paragraph are read together, each in the light of the others.
+   */
+  paragraph: number;
   url: string | null;
   /** ISO date (YYYY-MM-DD) when known. */
   published: string | null;
@@ -32,6 +37,11 @@ export interface Article {
   published: string | null;
   source: string | null;
   kind: Kind;
+  /**
+   * Groups of spellings of one name (Zelenskyy, Zelensky): a question that
+   * writes one of a group finds the article's sentences that write another.
+   */
+  aliases: string[][];
   /** Section headings in order (the key points' heading included). */
   sections: string[];
   sentences: Sentence[];

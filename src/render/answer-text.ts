@@ -3,11 +3,13 @@
  * other tools read (`ask --json`, `ask --jsonl`).
  */
 import type { Article } from '../knowledge/types.js';
-import { type Answer, type Fact, type FactSource, sourceOf } from '../search/types.js';
+import { byNewest } from '../search/overview.js';
+import { type Answer, type AnswerKind, type Fact, type FactSource, sourceOf } from '../search/types.js';
 
 /** The `ask --json` shape: exactly these fields, nothing more. */
 export interface AnswerJson {
   question: string;
+  kind: AnswerKind;
   facts: Fact[];
 }
 
@@ -15,9 +17,11 @@ export interface AnswerJson {
 export function answerToJson(answer: Answer): AnswerJson {
   return {
     question: answer.question,
+    kind: answer.kind,
     facts: answer.facts.map((f) => ({
       text: f.text,
       score: f.score,
+      context: f.context,
       sources: f.sources.map(sourceOf),
     })),
   };
@@ -56,11 +60,8 @@ export function suggestTopics(articles: readonly Article[]): string[] {
   return topics;
 }
 
-/** Newest published first; undated articles after dated ones, by title. */
-export function byNewest(a: Article, b: Article): number {
-  if (a.published !== b.published) return (b.published ?? '').localeCompare(a.published ?? '');
-  return a.title.localeCompare(b.title);
-}
+/** Newest published first (the order of the digest, the guide and App Home). */
+export { byNewest };
 
 /** The readable answer: numbered facts with their sources, or one line saying nothing was found. */
 export function formatAnswerText(answer: Answer, articles: readonly Article[]): string {
@@ -69,8 +70,11 @@ export function formatAnswerText(answer: Answer, articles: readonly Article[]): 
     const reason = answer.notice ?? 'Nothing relevant found in the articles for that question.';
     return topics.length ? `${reason} Try asking about: ${topics.join('; ')}.` : reason;
   }
-  const lines: string[] = [];
+  const lines: string[] =
+    answer.kind === 'overview' ? [`Overview: ${answer.overviewOf ?? 'the articles'}`] : [];
   answer.facts.forEach((fact, i) => {
+    // The sentence a fact leans on comes first, indented, so the fact reads as it does in the article.
+    if (fact.context) lines.push(`   (context) ${fact.context}`);
     lines.push(`${i + 1}. ${fact.text}`);
     for (const s of fact.sources) {
       const label = s.kind === 'commentary' ? '[commentary] ' : '';

@@ -19,6 +19,7 @@ const options = (overrides: Partial<AnswerOptions> = {}): AnswerOptions => ({
 
 const answer = (overrides: Partial<Answer> = {}): Answer => ({
   question: 'Who leads the delegation?',
+  kind: 'facts',
   facts: [fact('Medinsky leads the delegation.')],
   hasMore: false,
   ...overrides,

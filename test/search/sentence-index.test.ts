@@ -45,7 +45,11 @@ function held(texts: readonly string[], index: SentenceIndex, words: readonly st
       return [word, known?.name ?? false] as const;
     }),
     flags: texts.map((_, d) =>
-      Object.values(ANSWER_FLAGS).reduce((flags, bit) => (index.hasAnswer(d, bit) ? flags | bit : flags), 0),
+      // One kind at a time: a duration is a date or a number, not a flag of its own.
+      [ANSWER_FLAGS.when, ANSWER_FLAGS.who, ANSWER_FLAGS.where, ANSWER_FLAGS.quantity].reduce(
+        (flags, bit) => (index.hasAnswer(d, bit) ? flags | bit : flags),
+        0,
+      ),
     ),
   };
 }
