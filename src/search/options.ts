@@ -121,7 +121,7 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   phraseWeight: 0.5,
   minCoverage: 0.275,
   laterCoverageShare: 0.75,
-  poolRelativeScore: 0.2,
+  poolRelativeScore: 0.25,
   minRelativeScore: 0.35,
   commentaryFactor: 0.92,
   answerTypeBoost: 0.15,

@@ -43,8 +43,9 @@ describe.each(['dev-questions.json', 'extra-questions.json'])('answer quality on
 describe('answer quality on holdout-questions.json (paraphrase-heavy)', () => {
   const scores = score(kb, readQuestionSet('test/fixtures/holdout-questions.json'));
 
-  it('keeps a correct sentence in the top 3 for at least 65% of questions', () => {
-    expect(scores.hit3).toBeGreaterThanOrEqual(0.65);
+  it('keeps a correct sentence first for at least 60% of questions, and in the top 3 for at least 80%', () => {
+    expect(scores.hit1).toBeGreaterThanOrEqual(0.6);
+    expect(scores.hit3).toBeGreaterThanOrEqual(0.8);
   });
 
   it('keeps abstaining on at least 80% of near-miss questions', () => {
