@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexTerms, isStopWord, RawTokenTable, stem, tokenize } from '../../src/search/analyze.js';
+import { textPiece } from '../helpers/text-pieces.js';
 
 const terms = (text: string) => indexTerms(tokenize(text));
 
@@ -60,44 +61,10 @@ function scan(text: string): { raws: string[]; shouting: boolean } {
   return { raws: Array.from(table.ids.subarray(0, n), (id) => byId[id] as string), shouting: table.shouting };
 }
 
-const piece = fc.constantFrom(
-  ' ',
-  ', ',
-  '. ',
-  '\n',
-  '_',
-  'The',
-  'talks',
-  'U.S.',
-  'a.m.',
-  'x.y',
-  'cease-fire',
-  'cease\u2011fire',
-  '30-day',
-  '-',
-  "Russia's",
-  'Russia\u2019s',
-  "rock'n5",
-  '\u02bc',
-  'TÜRKIYE',
-  'café',
-  'cafe\u0301',
-  '½',
-  '٣',
-  '\u{1D400}',
-  '😀',
-  '\ud800',
-  'abcdefghi',
-  'ABCDEFGHIJ',
-  '2015.5',
-  '1,000',
-  'WHO LEADS THE TALKS',
-);
-
 describe('the one tokenizer', () => {
   it('finds exactly the tokens of the token rules, and takes text for capitals by the one rule', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+      fc.property(fc.array(textPiece, { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
         expect(scan(text)).toEqual({ raws: text.match(TOKEN) ?? [], shouting: shouting(text) });
       }),
