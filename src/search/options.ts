@@ -70,6 +70,11 @@ export interface SearchOptions {
   phraseWeight: number;
   /** Below this share of the question matched, the best sentence is not an answer: abstain. */
   minCoverage: number;
+  /**
+   * What `minCoverage` rises by per tenfold of sentences past a thousand: in a large archive some sentence
+   * matches part of any question by chance.
+   */
+  coveragePerTenfold: number;
   /** Facts after the first must cover at least this share of `minCoverage` of the question. */
   laterCoverageShare: number;
   /**
@@ -120,6 +125,7 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
   paragraphWeight: 0.8,
   phraseWeight: 0.5,
   minCoverage: 0.275,
+  coveragePerTenfold: 0.04,
   laterCoverageShare: 0.75,
   poolRelativeScore: 0.25,
   minRelativeScore: 0.35,

@@ -281,6 +281,17 @@ function rankInContext(index: SentenceIndex, query: Query, pool: readonly Candid
   return ranked.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
 }
 
+/**
+ * The share of a question the best sentence must cover to answer it. The
+ * more sentences, the more likely some match part of any question by
+ * chance (and the more look-alikes a misspelt word finds), so it rises
+ * with each tenfold of sentences past a thousand.
+ */
+function requiredCoverage(index: SentenceIndex): number {
+  const { minCoverage, coveragePerTenfold } = index.options;
+  return minCoverage + coveragePerTenfold * Math.max(0, Math.log10(index.sentences.length / 1000));
+}
+
 /** The most one alternative can add to a sentence's score. */
 function alternativeReach(index: SentenceIndex, alt: Alternative): number {
   return alt.weight * index.idf(index.documentFrequency(alt.termId)) * (index.maxImpact[alt.termId] ?? 0);
@@ -321,7 +332,8 @@ function postingCount(index: SentenceIndex, term: QueryTerm): number {
  * everything.
  */
 function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
-  const { poolRelativeScore, minCoverage, rankCoverageBase, candidates: limit } = index.options;
+  const { poolRelativeScore, rankCoverageBase, candidates: limit } = index.options;
+  const minCoverage = requiredCoverage(index);
   const scoring = new Scoring(index, query);
   const terms = [...query.terms].sort((x, y) => postingCount(index, x) - postingCount(index, y));
   const reach = reachFrom(index, terms);
@@ -445,7 +457,8 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
     return nothing('The question has no words to search for: ask about a person, place or event.');
   const ranked = rankInContext(index, query, rankCandidates(index, query));
   const top = ranked[0];
-  const { minCoverage, minRelativeScore, laterCoverageShare, duplicateOverlap } = index.options;
+  const { minRelativeScore, laterCoverageShare, duplicateOverlap } = index.options;
+  const minCoverage = requiredCoverage(index);
   if (!top || top.coverage < minCoverage) return nothing();
 
   const groups: { lead: Candidate; terms: Uint32Array; docs: number[]; score: number }[] = [];
