@@ -1,12 +1,15 @@
 /**
  * Ranks sentences for a question and turns the best into facts:
  * 1. BM25 over the postings of each term's alternatives (a sentence counts
- *    a term once, through its best alternative);
- * 2. coverage: the weighted share of the question a sentence matches,
- *    which decides abstention and the fact's score;
+ *    a term once, through its best alternative) picks the candidates;
+ * 2. each candidate is read in its context (`context.ts`): coverage, the
+ *    weighted share of the question it matches itself or through its
+ *    paragraph, heading and title, decides abstention and the fact's score,
+ *    and its paragraph's match adds to its rank;
  * 3. small boosts: the answer type the question asks for, news over commentary;
  * 4. near-duplicates (a key point repeating the report) merged into one fact
- *    that lists every source.
+ *    that lists every source, with the sentence before it when it leans on it.
+ * A broad question ("summary") gets an overview instead (`overview.ts`).
  */
 import type { Sentence } from '../knowledge/types.js';
 import { ANSWER_FLAGS } from './answer-types.js';
