@@ -1,7 +1,7 @@
 /** What the command-line tools share: loading the index and reporting errors. */
 import { CeasefireError } from '../errors.js';
+import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { KnowledgeProblem } from '../knowledge/types.js';
-import { KnowledgeBase } from '../search/knowledge-base.js';
 
 /** `file:line: message`, or `file: message` for problems that concern a whole file. */
 export function formatProblem(p: KnowledgeProblem): string {

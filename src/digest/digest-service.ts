@@ -4,6 +4,8 @@
  * in the channel, so a channel the bot cannot post in is refused with a
  * way to fix it instead of being subscribed to digests that would fail.
  */
+
+import type { Article } from '../article.js';
 import type { Config } from '../config.js';
 import { isClockTime, isTimeZone } from '../config.js';
 import type {
@@ -15,7 +17,6 @@ import type {
   UnsubscribeResult,
 } from '../digest-types.js';
 import { SlackCallError } from '../errors.js';
-import type { Article } from '../knowledge/types.js';
 import type { Store } from '../store/store.js';
 import { buildDigest } from './build-digest.js';
 import type { DigestPoster } from './poster.js';

@@ -39,10 +39,11 @@ describe('npm run ask', () => {
     expect(status).toBe(0);
     expect(stderr).toContain('knowledge/broken.md:3');
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'facts']);
+    expect(Object.keys(answer)).toEqual(['question', 'kind', 'facts']);
+    expect(answer.kind).toBe('facts');
     expect(answer.question).toBe('Who led the Kyiv delegation?');
     const fact = answer.facts[0];
-    expect(Object.keys(fact)).toEqual(['text', 'score', 'sources']);
+    expect(Object.keys(fact)).toEqual(['text', 'score', 'context', 'sources']);
     expect(fact.text).toBe('The delegation from Kyiv was led by Deputy Minister Olena Kovalenko.');
     expect(fact.sources[0]).toEqual({
       title: 'Grain corridor talks resume in Geneva',
