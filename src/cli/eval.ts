@@ -76,4 +76,4 @@ function formatTable(rows: readonly [string, ExternalScores][]): string {
     .join('\n');
 }
 
-runCli(main);
+runCli(main, USAGE);

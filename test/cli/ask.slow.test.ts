@@ -101,6 +101,18 @@ describe('npm run ask', () => {
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('usage: npm run ask');
   });
+
+  it('prints its usage for --help and exits 0; an unknown option gets the usage and exit code 2', async () => {
+    const help = await ask(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run ask -- /);
+    const unknown = await ask(['--verbose', 'Who led the Kyiv delegation?']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(
+      'Unknown option \'--verbose\'\nusage: npm run ask -- [--json | --jsonl] [--limit N] "question"\n',
+    );
+    expect(unknown.stdout).toBe('');
+  });
 });
 
 describe('npm run check', () => {
