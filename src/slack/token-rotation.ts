@@ -19,16 +19,17 @@ import {
   type Logger,
   webApi,
 } from '@slack/bolt';
-import type { OAuthConfig } from '../config.js';
+import type { Config, OAuthConfig } from '../config.js';
 import { NotInstalledError } from '../errors.js';
 import {
   describeInstallationKey,
   type InstalledWorkspace,
+  keyOfInstallation,
   keyOfQuery,
   StoreInstallationStore,
 } from '../store/installation-store.js';
 import type { InstallationKey, Store } from '../store/store.js';
-import { slackErrorCode } from './client-policy.js';
+import { slackClientOptions, slackErrorCode } from './client-policy.js';
 
 /** A bot token that expires within this long is refreshed. More than Bolt's 2 hours, so Bolt never refreshes. */
 export const REFRESH_WITHIN_MS = 3 * 60 * 60 * 1000;
@@ -44,6 +45,27 @@ export interface RotatingInstallationStoreOptions {
   now?: () => number;
 }
 
+/**
+ * The installations of a configuration serving many workspaces, or null for
+ * one workspace. Calls go to SLACK_API_URL, on the client policy with
+ * `clientOptions` over it (tests shorten the time limit).
+ */
+export function installationsFor(
+  config: Pick<Config, 'slack'>,
+  store: Store,
+  logger: Logger,
+  clientOptions?: webApi.WebClientOptions,
+): RotatingInstallationStore | null {
+  const { oauth, apiUrl } = config.slack;
+  if (!oauth) return null;
+  return new RotatingInstallationStore({
+    store,
+    oauth,
+    clientOptions: slackClientOptions(apiUrl, clientOptions),
+    logger,
+  });
+}
+
 /** Bolt's installation store over the bot's store, refreshing bot tokens before they expire, once across processes. */
 export class RotatingInstallationStore implements InstallationStore {
   private readonly installations: StoreInstallationStore;
@@ -56,11 +78,14 @@ export class RotatingInstallationStore implements InstallationStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Saves an installation (a new install, or Bolt's after a refresh). */
-  storeInstallation<AuthVersion extends 'v1' | 'v2'>(
+  /** Saves a new install (Bolt calls this once Slack has given the workspace's token). */
+  async storeInstallation<AuthVersion extends 'v1' | 'v2'>(
     installation: Installation<AuthVersion, boolean>,
   ): Promise<void> {
-    return this.installations.storeInstallation(installation);
+    await this.installations.storeInstallation(installation);
+    this.options.logger.info(
+      `Installed in ${describeInstallationKey(keyOfInstallation(installation))} by ${installation.user.id}`,
+    );
   }
 
   /**

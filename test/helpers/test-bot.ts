@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type Config, parseConfig } from '../../src/config.js';
+import { type Config, parseConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningBot, startBot } from '../../src/main.js';
+import { openStore } from '../../src/store/open-store.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
 import { untilIdle } from './loopback.js';
 import { SlackStandIn } from './slack-stand-in.js';
@@ -40,12 +41,15 @@ export interface TestBotOptions {
   prepare?: (slack: SlackStandIn) => void | Promise<void>;
   /** Web API client options over the bot's own defaults (e.g. a shorter `timeout`). */
   clientOptions?: webApi.WebClientOptions;
+  /** A stand-in shared with other bots (replicas), started and stopped by the caller; default: one of its own. */
+  slack?: SlackStandIn;
 }
 
 /** Starts a Slack stand-in and the bot against it (HTTP mode unless `env` sets an app token). */
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const slack = new SlackStandIn();
-  await slack.start();
+  const ownSlack = !options.slack;
+  const slack = options.slack ?? new SlackStandIn();
+  if (ownSlack) await slack.start();
   await options.prepare?.(slack);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-bot-'));
   const config = {
@@ -66,19 +70,21 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const logs: string[] = [];
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.slack.botToken, config.slack.appToken, config.slack.signingSecret],
+    secrets: secretsOf(config),
     write: (_level, line) => logs.push(line),
   });
+  const stopSlack = () => (ownSlack ? slack.stop() : Promise.resolve());
   let running: RunningBot;
   try {
     running = await startBot({
       config,
       logger,
+      store: await openStore(config, logger),
       host: '127.0.0.1',
       clientOptions: options.clientOptions,
     });
   } catch (error) {
-    await slack.stop();
+    await stopSlack();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -91,7 +97,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     settle: () => untilIdle(`http://127.0.0.1:${running.bot.port}`),
     async close() {
       await running.stop();
-      await slack.stop();
+      await stopSlack();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
