@@ -20,6 +20,7 @@ import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
 import { registerHome } from './listeners/home.js';
+import { registerLifecycle } from './listeners/lifecycle.js';
 import type { Subcommand } from './request-context.js';
 import { apologizeForStoreOutage, markingStoreOutage } from './store-outage.js';
 import { SUBCOMMANDS } from './subcommands.js';
@@ -142,6 +143,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerEvents(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerHome(app, listenerDeps);
+  registerLifecycle(app, listenerDeps);
 
   return {
     app,

@@ -71,3 +71,9 @@ export function finishInstall(baseUrl: string, start: InstallStart, code: string
   const query = new URLSearchParams({ code, state });
   return fetch(`${baseUrl}/slack/oauth_redirect?${query}`, { headers: { cookie: start.cookie } });
 }
+
+/** Installs the app through the bot at `baseUrl` with `code` (see `answerInstalls`), failing unless it works. */
+export async function install(baseUrl: string, code: string): Promise<void> {
+  const response = await finishInstall(baseUrl, await startInstall(baseUrl), code);
+  if (response.status !== 200) throw new Error(`the install with ${code} answered ${response.status}`);
+}
