@@ -22,7 +22,7 @@ import { registerEvents } from './listeners/events.js';
 import { registerHome } from './listeners/home.js';
 import { registerLifecycle } from './listeners/lifecycle.js';
 import type { Subcommand } from './request-context.js';
-import { apologizeForStoreOutage, markingStoreOutage } from './store-outage.js';
+import { apologizeForStoreOutage, markingStoreOutage, storeHealthCheck } from './store-outage.js';
 import { SUBCOMMANDS } from './subcommands.js';
 import { installationsFor, type RotatingInstallationStore } from './token-rotation.js';
 
@@ -93,6 +93,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
             sentences: deps.knowledge.sentenceCount,
             inFlight: inFlight.count,
           }),
+          unavailable: storeHealthCheck(deps.store, logger),
           ...(oauth && installations
             ? { oauth: { ...oauth, installationStore: installations, clientOptions } }
             : {}),

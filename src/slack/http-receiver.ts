@@ -70,6 +70,8 @@ export interface HttpReceiverOptions {
   logger: Logger;
   /** Body of `GET /healthz` while the bot runs. */
   health: () => Record<string, unknown>;
+  /** Why the bot cannot serve now (e.g. its database is lost), or null: `GET /healthz` then answers 503. */
+  unavailable?: () => Promise<string | null>;
   /** Many workspaces: the install pages, and where installations are kept. */
   oauth?: HttpOAuthOptions;
 }
@@ -154,8 +156,11 @@ export class SlackHttpReceiver implements Receiver {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req.url);
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      respond(res, this.stopping ? 503 : 200, {
-        status: this.stopping ? 'stopping' : 'ok',
+      const reason = this.stopping ? null : await this.options.unavailable?.();
+      const status = this.stopping ? 'stopping' : reason ? 'unavailable' : 'ok';
+      respond(res, status === 'ok' ? 200 : 503, {
+        status,
+        ...(reason ? { reason } : {}),
         ...this.options.health(),
       });
       return;

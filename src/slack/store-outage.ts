@@ -1,14 +1,55 @@
 /**
- * Many workspaces while the database is lost: a request's installation (its
- * workspace's token) cannot be read, so no listener can do its work. Bolt
- * would log the failed look-up and drop the request, leaving the person
- * with no reply at all; instead the request goes on, marked, and is
- * answered with a short apology where Slack gave a way to reply that needs
- * no token (a command's or a click's `response_url`).
+ * While the database is lost. `GET /healthz` says so (503), so a load
+ * balancer sends requests to processes that can serve them, and the log
+ * says when the database went away and when it came back.
+ *
+ * With many workspaces, a request's installation (its workspace's token)
+ * cannot be read then, so no listener can do its work. Bolt would log the
+ * failed look-up and drop the request, leaving the person with no reply at
+ * all; instead the request goes on, marked, and is answered with a short
+ * apology where Slack gave a way to reply that needs no token (a command's
+ * or a click's `response_url`).
  */
-import type { AnyMiddlewareArgs, Authorize, AuthorizeResult, Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs, Authorize, AuthorizeResult, Logger, Middleware } from '@slack/bolt';
 import { StoreError } from '../errors.js';
+import type { Store } from '../store/store.js';
 import { logSlackFailure } from './client-policy.js';
+
+/** How long the health check waits for the database: load balancers give up on a check after a few seconds. */
+const PING_TIMEOUT_MS = 3000;
+
+/** What `/healthz` says while the database is lost (its host stays in the log: the endpoint is public). */
+export const DATABASE_LOST = 'the database cannot be reached';
+
+/**
+ * The health check of the store: resolves null while the database answers,
+ * or `DATABASE_LOST` while it does not (or not within 3 s). Logs the moment
+ * it is lost, with the store's reason, and the moment it is back.
+ */
+export function storeHealthCheck(store: Store, logger: Logger): () => Promise<string | null> {
+  let lost = false;
+  return async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreError(`the database did not answer within ${PING_TIMEOUT_MS} ms`)),
+        PING_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([store.ping(), timeout]);
+      if (lost) logger.info('The database answers again: serving');
+      lost = false;
+      return null;
+    } catch (error) {
+      if (!lost) logger.error(`The database is lost, so /healthz answers 503: ${String(error)}`);
+      lost = true;
+      return DATABASE_LOST;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
 
 /** The context key that marks a request whose installation could not be read. */
 const OUTAGE = 'storeUnavailable';

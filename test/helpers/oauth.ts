@@ -4,7 +4,7 @@
  * approves an install, and an install walked through as a browser does it.
  */
 import { CLIENT_ID, CLIENT_SECRET, STATE_SECRET } from './credentials.js';
-import type { SlackStandIn } from './slack-stand-in.js';
+import { SlackStandIn } from './slack-stand-in.js';
 
 /** The variables of many-workspace mode (with the test bot's signing secret), and no bot token. */
 export const OAUTH_ENV = {
@@ -45,6 +45,14 @@ export function answerInstalls(slack: SlackStandIn, installer = 'U_INSTALLER'): 
       },
     };
   });
+}
+
+/** Starts a stand-in that answers installs (see `answerInstalls`), for bots to share. */
+export async function startInstallingSlack(): Promise<SlackStandIn> {
+  const slack = new SlackStandIn();
+  await slack.start();
+  answerInstalls(slack);
+  return slack;
 }
 
 /** What the Add to Slack page offered: the link to Slack's authorize page, and the state cookie it set. */

@@ -121,13 +121,14 @@ export function buttonClickBody(
   actionId: string,
   value: string,
   responseUrl: string,
-  options: { ephemeral?: boolean; channel?: string; user?: string } = {},
+  options: { ephemeral?: boolean; channel?: string; user?: string; teamId?: string } = {},
 ): SlackBody {
   const channel = options.channel ?? 'C0001';
+  const teamId = options.teamId ?? 'T0001';
   const payload = {
     type: 'block_actions',
-    team: { id: 'T0001', domain: 'example' },
-    user: { id: options.user ?? 'U0001', username: 'ann', team_id: 'T0001' },
+    team: { id: teamId, domain: 'example' },
+    user: { id: options.user ?? 'U0001', username: 'ann', team_id: teamId },
     api_app_id: 'A0001',
     token: VERIFICATION_TOKEN,
     container: {

@@ -7,10 +7,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Feedback } from '../../src/store/store.js';
-import { answerInstalls, install, OAUTH_ENV } from '../helpers/oauth.js';
+import { install, OAUTH_ENV, startInstallingSlack } from '../helpers/oauth.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { eventBody, type FromTeam, send } from '../helpers/signed-request.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { startTestBot, type TestBot, useTestBot } from '../helpers/test-bot.js';
 
 /** A rating from a reader of a workspace (or of a workspace of an org), one reader per workspace. */
@@ -39,9 +39,7 @@ describe('many workspaces, on Postgres', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    slack = new SlackStandIn();
-    await slack.start();
-    answerInstalls(slack);
+    slack = await startInstallingSlack();
     bot = await startTestBot({ env: { ...OAUTH_ENV, DATABASE_URL: database.url }, slack });
   });
   afterAll(async () => {

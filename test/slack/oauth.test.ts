@@ -8,10 +8,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CLIENT_ID } from '../helpers/credentials.js';
-import { answerInstalls, finishInstall, installedToken, OAUTH_ENV, startInstall } from '../helpers/oauth.js';
+import {
+  finishInstall,
+  installedToken,
+  OAUTH_ENV,
+  startInstall,
+  startInstallingSlack,
+} from '../helpers/oauth.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { eventBody, type FromTeam, send } from '../helpers/signed-request.js';
-import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import type { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { startTestBot, type TestBot } from '../helpers/test-bot.js';
 
 let database: TestDatabase;
@@ -21,9 +27,7 @@ let b: TestBot;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  slack = new SlackStandIn();
-  await slack.start();
-  answerInstalls(slack);
+  slack = await startInstallingSlack();
   const env = { ...OAUTH_ENV, DATABASE_URL: database.url };
   [a, b] = await Promise.all([startTestBot({ env, slack }), startTestBot({ env, slack })]);
 });
