@@ -10,7 +10,7 @@ import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, parseConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, startBot } from '../../src/start-bot.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
 import { untilIdle } from './loopback.js';
@@ -41,6 +41,8 @@ export interface TestBotOptions {
   prepare?: (slack: SlackStandIn) => void | Promise<void>;
   /** Web API client options over the bot's own defaults (e.g. a shorter `timeout`). */
   clientOptions?: webApi.WebClientOptions;
+  /** Socket Mode: how long a ping may go unanswered, and the wait before reconnecting. */
+  clientPingTimeout?: number;
   /** A stand-in shared with other bots (replicas), started and stopped by the caller; default: one of its own. */
   slack?: SlackStandIn;
 }
@@ -82,6 +84,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       store: await openStore(config, logger),
       host: '127.0.0.1',
       clientOptions: options.clientOptions,
+      clientPingTimeout: options.clientPingTimeout,
     });
   } catch (error) {
     await stopSlack();
