@@ -1,7 +1,8 @@
 /**
- * The bot as `npm start` builds it (real config parsing, knowledge, SQLite
- * store, Bolt and its receivers), listening on 127.0.0.1 and talking to a
- * Slack stand-in; log lines are kept for assertions.
+ * The bot as `npm start` builds it (real config parsing, knowledge, the
+ * store: SQLite, or Postgres when `env` sets DATABASE_URL, Bolt and its
+ * receivers), listening on 127.0.0.1 and talking to a Slack stand-in; log
+ * lines are kept for assertions.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,6 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, parseConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningBot, startBot } from '../../src/start-bot.js';
-import { openStore } from '../../src/store/open-store.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
 import { untilIdle } from './loopback.js';
 import { SlackStandIn } from './slack-stand-in.js';
@@ -81,7 +81,6 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     running = await startBot({
       config,
       logger,
-      store: await openStore(config, logger),
       host: '127.0.0.1',
       clientOptions: options.clientOptions,
       clientPingTimeout: options.clientPingTimeout,
