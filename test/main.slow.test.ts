@@ -148,7 +148,7 @@ describe('npm start in HTTP mode', () => {
 });
 
 describe('npm start serving many workspaces on Postgres', () => {
-  it('says so with the install path, offers the install page, and logs none of its secrets', async () => {
+  it('says so with the install path, installs, and logs none of its secrets, at LOG_LEVEL=debug too', async () => {
     const database = await createTestDatabase();
     const slack = await startInstallingSlack();
     const port = await freePort();
@@ -171,6 +171,9 @@ describe('npm start serving many workspaces on Postgres', () => {
       child.kill('SIGTERM');
       expect(await exitCode(child)).toBe(0);
       expect(child.output()).toContain('Installed in workspace T1 by U_INSTALLER');
+      // LOG_LEVEL=debug holds after start: the code's exchange is logged (its client secret removed).
+      expect(child.output()).toContain("apiCall('oauth.v2.access') start");
+      expect(child.output()).toMatch(/http request body: .*"client_secret":"\[redacted\]"/);
       for (const secret of [CLIENT_SECRET, STATE_SECRET, DATABASE_PASSWORD, installedToken('T1')]) {
         expect(child.output()).not.toContain(secret);
       }

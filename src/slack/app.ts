@@ -121,6 +121,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     ...(authorize ? { authorize: markingStoreOutage(authorize) } : { token: botToken ?? undefined }),
     receiver,
     logger,
+    // Bolt sets the logger to this level, INFO when not given: LOG_LEVEL=debug would end once the app exists.
+    logLevel: logger.getLevel(),
     clientOptions,
     // auth.test runs in start(), where a rejected token becomes a clear startup error.
     deferInitialization: true,
