@@ -7,18 +7,14 @@
  * rejects) prints one message that says what to fix and exits 1.
  */
 import { realpathSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger, webApi } from '@slack/bolt';
 import { type Config, loadConfig } from './config.js';
-import { DigestService } from './digest/digest-service.js';
-import { DigestScheduler } from './digest/scheduler.js';
-import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
 import { CeasefireError } from './errors.js';
 import { createLogger } from './log.js';
 import { KnowledgeBase } from './search/knowledge-base.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
-import { createDigestPoster } from './slack/digest-poster.js';
+import { createDigestSetup } from './slack/digest-setup.js';
 import { EVENTS_PATH } from './slack/http-receiver.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -58,21 +54,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const store = options.store ?? SqliteStore.open(config.dataDir);
   // The digest posts through its own client, on the same client policy as answers (see client-policy.ts).
   const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
-  const poster = createDigestPoster(config.slack.botToken ?? '', apiUrl ?? null, logger);
-  const scheduler = new DigestScheduler({
+  const digest = createDigestSetup({
+    config,
     store,
-    poster,
     articles: () => knowledge.articles,
     logger,
-    owner: `${hostname()}:${process.pid}`,
-    skipUnchanged: config.digest.skipUnchanged,
-  });
-  const digest = new DigestService({
-    store,
-    poster,
-    articles: () => knowledge.articles,
-    defaults: config.digest,
-    scheduler,
+    apiUrl: apiUrl ?? null,
   });
   let bot: SlackBot;
   try {
@@ -83,13 +70,12 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       logger,
       clientOptions: options.clientOptions,
       host: options.host,
-      digest,
+      digest: digest.service,
     });
     await bot.start();
-    await syncConfiguredSubscriptions(store, config.digest);
-    await scheduler.start();
+    await digest.start();
   } catch (error) {
-    await scheduler.stop();
+    await digest.stop();
     await store.close();
     throw error;
   }
@@ -103,7 +89,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const watcher = options.knowledge ? null : knowledge.watch({ logger });
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await Promise.all([watcher?.close(), scheduler.stop(), bot.stop()]);
+    await Promise.all([watcher?.close(), digest.stop(), bot.stop()]);
     await store.close();
   };
   return {

@@ -1,15 +1,22 @@
 /**
  * `npm run digest` as a person runs it: printing needs no tokens; `--post`
- * against a loopback Slack stand-in posts to every subscribed channel once
- * a day, waits out a 429, names a channel that does not exist, and two
- * processes at once still post each channel's digest once.
+ * against a loopback Slack stand-in posts to every subscribed channel of the
+ * bot token's workspace once a day, waits out a 429, names a channel that
+ * does not exist, limits itself to an installed workspace with `--team`,
+ * and processes at once on one SQLite file or one Postgres database
+ * (DATABASE_URL) still post each channel's digest once.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { createTestDatabase } from '../helpers/postgres.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
+import { LEGACY_DIGEST_ROWS } from '../store/legacy-digest.js';
 
 const TSX = path.resolve('node_modules/.bin/tsx');
 const GOOD = ['C0GOOD0001', 'C0GOOD0002', 'C0GOOD0003'];
@@ -94,9 +101,11 @@ describe('npm run digest', () => {
     expect(lines).toHaveLength(4);
     for (const channel of GOOD)
       expect(lines).toContainEqual(
-        expect.stringMatching(new RegExp(`^${channel}: posted the digest for \\d{4}-\\d{2}-\\d{2}`)),
+        expect.stringMatching(new RegExp(`^T0001/${channel}: posted the digest for \\d{4}-\\d{2}-\\d{2}`)),
       );
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${MISSING}: failed: channel_not_found`)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^T0001/${MISSING}: failed: channel_not_found`)),
+    );
     expect(GOOD.map(postsTo)).toEqual([1, 1, 1]);
     // The rate-limited channel was tried twice: the 429, then the post.
     expect(slack.callsOf('chat.postMessage').filter((c) => c.body.channel === GOOD[1])).toHaveLength(2);
@@ -105,7 +114,7 @@ describe('npm run digest', () => {
   it('a second run the same day posts nothing and says so', async () => {
     const { code, stdout } = await digest(['--post'], slackEnv());
     expect(code).toBe(1);
-    for (const channel of GOOD) expect(stdout).toContain(`${channel}: already done for`);
+    for (const channel of GOOD) expect(stdout).toContain(`T0001/${channel}: already done for`);
     expect(GOOD.map(postsTo)).toEqual([1, 1, 1]);
   });
 
@@ -114,7 +123,7 @@ describe('npm run digest', () => {
       ...slackEnv(),
       DIGEST_CHANNELS: GOOD[0] as string,
     });
-    expect(stdout).toContain(`${GOOD[0]}: posted`);
+    expect(stdout).toContain(`T0001/${GOOD[0]}: posted`);
     expect(postsTo(GOOD[0] as string)).toBe(2);
   });
 
@@ -133,6 +142,65 @@ describe('npm run digest', () => {
     await rm(env.DATA_DIR, { recursive: true, force: true });
   });
 
+  it('--team posts only to the bot token’s workspace, and refuses one the app is not installed in', async () => {
+    const env = { ...slackEnv(), DIGEST_CHANNELS: GOOD[0] as string };
+    const [own, other] = await Promise.all([
+      digest(['--post', '--team', 'T0001'], env),
+      digest(['--post', '--team', 'T0999', '--force'], env),
+    ]);
+    expect(own.code).toBe(0);
+    expect(own.stdout.trim()).toMatch(new RegExp(`^T0001/${GOOD[0]}: already done for`));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      '--team T0999: the app is not installed in workspace T0999, so nothing is posted there. Installed: T0001.',
+    );
+    expect(other.stdout).toBe('');
+    expect(postsTo(GOOD[0] as string)).toBe(2);
+  });
+
+  it('gives the digest kept before workspaces to the bot token’s workspace, and posts it', async () => {
+    const legacyDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-legacy-'));
+    const db = new Database(path.join(legacyDir, DATABASE_FILE));
+    for (const step of MIGRATIONS.slice(0, 3)) db.exec(step.sqlite);
+    db.pragma('user_version = 3');
+    db.exec(LEGACY_DIGEST_ROWS);
+    db.close();
+    const { code, stdout } = await digest(['--post'], {
+      ...slackEnv(),
+      DIGEST_CHANNELS: '',
+      DATA_DIR: legacyDir,
+    });
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^T0001\/C0LEGACY1: posted the digest for/);
+    expect(postsTo('C0LEGACY1')).toBe(1);
+    await rm(legacyDir, { recursive: true, force: true });
+  });
+
+  it('processes on one Postgres database (DATABASE_URL) post each channel once', async () => {
+    const database = await createTestDatabase();
+    const emptyDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-postgres-'));
+    try {
+      const env = {
+        ...slackEnv(),
+        DIGEST_CHANNELS: 'C0POSTGRES1,C0POSTGRES2',
+        DATABASE_URL: database.url,
+        DATA_DIR: emptyDir,
+      };
+      const runs = await Promise.all([digest(['--post'], env), digest(['--post'], env)]);
+      expect(
+        runs.map((r) => r.code),
+        runs.map((r) => r.stdout + r.stderr).join('\n'),
+      ).toEqual([0, 0]);
+      expect([postsTo('C0POSTGRES1'), postsTo('C0POSTGRES2')]).toEqual([1, 1]);
+      expect(runs.map((r) => r.stdout).join('')).toMatch(/T0001\/C0POSTGRES1: posted the digest/);
+      // Nothing was written beside the process: the state is in the database.
+      expect(await readdir(emptyDir)).toEqual([]);
+    } finally {
+      await database.drop();
+      await rm(emptyDir, { recursive: true, force: true });
+    }
+  });
+
   it('--post says when a channel may have been posted, exits 1, and posts it again only with --force', async () => {
     slack.on('conversations.history', { body: { ok: false, error: 'missing_scope' } });
     try {
@@ -142,7 +210,7 @@ describe('npm run digest', () => {
         expect(code, `run ${run}`).toBe(1);
         expect(stdout.trim()).toMatch(
           new RegExp(
-            `^${DROPPED}: may have been posted for \\d{4}-\\d{2}-\\d{2} \\((network_error|missing_scope)\\): check the channel; --force posts again$`,
+            `^T0001/${DROPPED}: may have been posted for \\d{4}-\\d{2}-\\d{2} \\((network_error|missing_scope)\\): check the channel; --force --team T0001 posts again$`,
           ),
         );
       }
