@@ -275,19 +275,23 @@ describe('DigestScheduler', () => {
 
   it('picks up within a minute a subscription made through another replica, and stops one removed there', async () => {
     vi.setSystemTime(new Date('2026-11-27T06:00:00Z'));
-    const scheduler = await startScheduler([], EVERY_MINUTE);
-    // Another replica (its own store on the same database) takes the command.
-    const elsewhere = openStore();
+    const here = await startScheduler([], EVERY_MINUTE);
+    const there = await startScheduler([], EVERY_MINUTE);
+    // The other replica takes the command: it saves the subscription and refreshes its own scheduler.
+    const elsewhere = stores[1] as SqliteStore;
     await subscribe(elsewhere, [{ channelId: 'CNEW', time: '08:00', timeZone: 'UTC' }]);
+    await there.refresh();
     const channel = { teamId: 'T1', channelId: 'CNEW' };
-    expect(scheduler.nextRun(channel)).toBeNull();
+    expect(here.nextRun(channel)).toBeNull();
     await advance(60_000);
-    expect(scheduler.nextRun(channel)).toEqual(new Date('2026-11-27T08:00:00Z'));
+    expect(here.nextRun(channel)).toEqual(new Date('2026-11-27T08:00:00Z'));
     await advance(2 * HOUR);
+    // Both replicas' jobs ran; the ledger let one of them post.
     expect(poster.posts.map((p) => [p.channelId, p.at])).toEqual([['CNEW', '2026-11-27T08:00:00.000Z']]);
     await elsewhere.removeDigestSubscription(channel);
+    await there.refresh();
     await advance(60_000);
-    expect(scheduler.nextRun(channel)).toBeNull();
+    expect(here.nextRun(channel)).toBeNull();
     await advance(24 * HOUR);
     expect(poster.posts).toHaveLength(1);
   });
