@@ -20,11 +20,12 @@ export interface DigestInstallations {
    */
   listInstallations(): Promise<InstallationKey[]>;
   /**
-   * The bot token of one of `listInstallations()`, valid long enough to post
-   * with (an implementation may refresh it first). Throws
-   * `NotInstalledError` when the app is no longer installed there.
+   * The bot token of a workspace (its own installation's, or its org's
+   * org-wide one) or of an org, valid long enough to post with (an
+   * implementation may refresh it first). Throws `NotInstalledError` when
+   * the app is not installed there (any more).
    */
-  tokenFor(installation: InstallationKey): Promise<string>;
+  tokenFor(workspace: InstallationKey): Promise<string>;
 }
 
 /** The installation a workspace's digest posts through: the workspace's own, or else its org's org-wide one. */
@@ -45,10 +46,8 @@ export async function digestToken(
 ): Promise<string | null> {
   // '' is the team of rows from before workspaces that no workspace adopted: they belong nowhere.
   if (!workspace.teamId) return null;
-  const installation = installationOf(workspace, await installations.listInstallations());
-  if (!installation) return null;
   try {
-    return await installations.tokenFor(installation);
+    return await installations.tokenFor({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId });
   } catch (error) {
     if (error instanceof NotInstalledError) return null;
     throw error;

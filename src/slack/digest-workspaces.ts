@@ -4,7 +4,7 @@
  * says it belongs to; with OAuth, every installation in the store and its
  * own bot token.
  */
-import { type InstallationQuery, type InstallationStore, webApi } from '@slack/bolt';
+import { type Installation, type InstallationQuery, type InstallationStore, webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import { prepareSingleTokenWorkspace } from '../digest/subscriptions.js';
 import type { DigestInstallations } from '../digest/workspaces.js';
@@ -64,11 +64,11 @@ export class SingleTokenWorkspace implements DigestInstallations {
     return [await this.workspace()];
   }
 
-  async tokenFor(installation: InstallationKey): Promise<string> {
+  async tokenFor(workspace: InstallationKey): Promise<string> {
     const own = await this.workspace();
-    if (installation.teamId !== own.teamId) {
+    if (workspace.teamId !== own.teamId) {
       throw new NotInstalledError(
-        `SLACK_BOT_TOKEN belongs to workspace ${own.teamId}, not to ${installation.teamId ?? installation.enterpriseId}.`,
+        `SLACK_BOT_TOKEN belongs to workspace ${own.teamId}, not to ${workspace.teamId ?? workspace.enterpriseId}.`,
       );
     }
     return this.token;
@@ -98,21 +98,25 @@ export type ListingInstallationStore = Pick<InstallationStore, 'fetchInstallatio
 
 /**
  * Every installed workspace and org, each posting with the bot token its
- * installation has as `fetchInstallation` hands it out.
+ * installation has as `fetchInstallation` hands it out. A workspace of an
+ * org without an installation of its own posts with its org's.
  */
 export function installationTokens(installations: ListingInstallationStore): DigestInstallations {
-  return {
-    listInstallations: () => installations.listInstallations(),
-    async tokenFor(installation) {
-      const token = (await installations.fetchInstallation(queryOf(installation))).bot?.token;
-      if (!token) {
-        throw new NotInstalledError(
-          `The installation of ${installation.teamId ?? installation.enterpriseId} has no bot token.`,
-        );
-      }
-      return token;
-    },
+  const tokenFor = async (workspace: InstallationKey): Promise<string> => {
+    const { enterpriseId, teamId } = workspace;
+    let installation: Installation;
+    try {
+      installation = await installations.fetchInstallation(queryOf(workspace));
+    } catch (error) {
+      if (!(error instanceof NotInstalledError && teamId && enterpriseId)) throw error;
+      return tokenFor({ enterpriseId, teamId: null });
+    }
+    const token = installation.bot?.token;
+    if (!token)
+      throw new NotInstalledError(`The installation of ${teamId ?? enterpriseId} has no bot token.`);
+    return token;
   };
+  return { listInstallations: () => installations.listInstallations(), tokenFor };
 }
 
 /** The look-up of an installation: an org-wide one by its enterprise id alone. */
