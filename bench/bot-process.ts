@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { startBot } from '../src/main.js';
+import { startBot } from '../src/start-bot.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
 import { freePort } from '../test/helpers/loopback.js';
 import { SlackStandIn } from '../test/helpers/slack-stand-in.js';

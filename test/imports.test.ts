@@ -109,7 +109,7 @@ describe('imports between the parts of src/', () => {
   });
 
   it('reads the real tree', () => {
-    expect(importsOf('main')).toContain('slack');
+    expect(importsOf('start-bot')).toContain('slack');
     expect(importsOf('slack')).toContain('render');
   });
 

@@ -35,6 +35,11 @@ export interface SlackBotDeps {
   clientOptions?: webApi.WebClientOptions;
   /** HTTP mode: the interface to listen on (default: all). */
   host?: string;
+  /**
+   * Socket Mode: how long a ping may go unanswered, which is also the wait
+   * before reconnecting (default 5 s; tests shorten it).
+   */
+  clientPingTimeout?: number;
   /** The subcommand table (default: `SUBCOMMANDS`). */
   subcommands?: readonly Subcommand[];
   /** The daily digest, for its subcommand and App Home (absent: the digest is not offered). */
@@ -85,6 +90,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     new AcknowledgingSocketModeReceiver({
       appToken: appToken ?? '',
       logger,
+      clientPingTimeout: deps.clientPingTimeout,
       // Only the API URL: the Socket Mode client keeps its own retry policy, made for reconnecting.
       installerOptions: {
         clientOptions: clientOptions.slackApiUrl ? { slackApiUrl: clientOptions.slackApiUrl } : {},

@@ -19,7 +19,18 @@ import {
   VERIFICATION_TOKEN,
 } from './credentials.js';
 
-const written = vi.hoisted(() => [] as string[]);
+/**
+ * Lines written since the last check. Test files may share a process
+ * (vitest.config.ts): the list is the process's, and the streams and the
+ * console are wrapped once, by the first file, so that each line is checked
+ * once, by the file during which it was written.
+ */
+const check = vi.hoisted(() => {
+  const shared = globalThis as { secretCheck?: { written: string[]; wrapped: boolean } };
+  shared.secretCheck ??= { written: [], wrapped: false };
+  return shared.secretCheck;
+});
+const { written } = check;
 
 vi.mock('../../src/log.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/log.js')>();
@@ -51,19 +62,22 @@ vi.mock('../../src/log.js', async (importOriginal) => {
   return { ...real, createLogger };
 });
 
-for (const stream of [process.stdout, process.stderr]) {
-  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    written.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof stream.write;
-}
-for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-  const original = console[method].bind(console);
-  console[method] = (...args: unknown[]) => {
-    written.push(args.map(describe).join(' '));
-    original(...args);
-  };
+if (!check.wrapped) {
+  check.wrapped = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      written.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      written.push(args.map(describe).join(' '));
+      original(...args);
+    };
+  }
 }
 
 /** The fake secrets the tests configure, and any Slack token shape not already redacted. */

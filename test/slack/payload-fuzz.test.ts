@@ -2,7 +2,7 @@
  * Fuzzed requests through the HTTP receiver and Bolt's real routing: Slack's
  * own payload shapes with fields dropped or of the wrong type, unknown event
  * and payload types, malformed JSON and form bodies, mismatched content
- * types. A signed body is answered at once with 200 or a 4xx, never a 5xx,
+ * types. A signed body is answered with 200 or a 4xx, never a 5xx,
  * and no listener fails on it; a body that is not validly signed never
  * reaches a listener; the bot serves normally afterwards.
  */
@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeAnswerRef } from '../../src/render/blocks-answer.js';
 import { VERIFICATION_TOKEN } from '../helpers/credentials.js';
+import { fuzzRuns } from '../helpers/fuzz-size.js';
 import {
   buttonClickBody,
   commandBody,
@@ -25,10 +26,8 @@ import { useTestBot } from '../helpers/test-bot.js';
 const t = useTestBot();
 
 /** Signed bodies tried per run, and bodies with a bad signature. */
-const SIGNED_RUNS = 3000;
-const UNSIGNED_RUNS = 1000;
-/** Well under Bolt's 3-second wait for an acknowledgement, which a prompt answer must never reach. */
-const PROMPT_MS = 2000;
+const SIGNED_RUNS = fuzzRuns({ quick: 300, full: 3000 });
+const UNSIGNED_RUNS = fuzzRuns({ quick: 100, full: 1000 });
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -228,7 +227,7 @@ const badSignature: fc.Arbitrary<SignOptions> = fc.oneof(
 );
 
 describe('fuzzed Slack requests', () => {
-  it(`answers ${SIGNED_RUNS} signed fuzzed bodies at once with 200 or a 4xx, with no listener failing`, async () => {
+  it(`answers ${SIGNED_RUNS} signed fuzzed bodies with 200 or a 4xx, with no listener failing`, async () => {
     const statuses = new Map<number, number>();
     const fromLog = t.bot.logs.length;
     /** Each body sent, with where the log stood: a failure is shown with the body sent just before it. */
@@ -237,12 +236,10 @@ describe('fuzzed Slack requests', () => {
       fc.asyncProperty(fuzzedBody, async (body) => {
         fc.pre(!OFF_MACHINE.test(body.body));
         sent.push({ logIndex: t.bot.logs.length, body });
-        const started = performance.now();
         const response = await send(t.events, body);
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         expect(response.status === 200 || (response.status >= 400 && response.status < 500)).toBe(true);
-        expect(performance.now() - started).toBeLessThan(PROMPT_MS);
       }),
       { numRuns: SIGNED_RUNS },
     );
@@ -288,10 +285,8 @@ describe('fuzzed Slack requests', () => {
     ],
     ['a click on a button this version does not have', 200, () => buttonClickBody('gone', 'x', url())],
     ['another app’s slash command', 200, () => commandBody('hello', url(), { command: '/other' })],
-  ])('answers %s at once with %i, and runs no listener', async (_what, status, body) => {
-    const started = performance.now();
+  ])('answers %s with %i, and runs no listener', async (_what, status, body) => {
     expect((await send(t.events, body())).status).toBe(status);
-    expect(performance.now() - started).toBeLessThan(PROMPT_MS);
     await t.bot.settle();
     expect(t.bot.slack.calls).toEqual([]);
   });

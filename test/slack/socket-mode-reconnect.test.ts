@@ -21,6 +21,8 @@ beforeAll(async () => {
   await slack.start();
   bot = await startTestBot({
     env: { SLACK_APP_TOKEN: APP_TOKEN },
+    // The client waits this long before each reconnect (5 s by default); pings go every third of it.
+    clientPingTimeout: 1000,
     prepare: (standIn) => standIn.on('apps.connections.open', { body: { ok: true, url: slack.url } }),
   });
   await slack.waitForConnections(1);
