@@ -13,7 +13,7 @@ const FUZZERS = [
  * Files that mock a Node built-in with `vi.mock`: a worker that has run
  * another file already holds the real module, so these run isolated.
  */
-const ISOLATED = ['test/search/knowledge-base.test.ts'];
+const ISOLATED = ['test/knowledge/knowledge-base.test.ts'];
 
 const SLOW = 'test/**/*.slow.test.ts';
 

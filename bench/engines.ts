@@ -5,8 +5,8 @@
  */
 import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
+import { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.js';
-import { KnowledgeBase } from '../src/search/knowledge-base.js';
 
 /** A result: a sentence and the files it was found in. */
 export interface Hit {

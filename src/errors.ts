@@ -6,8 +6,6 @@
 /** Codes of every error the bot raises on purpose. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
-  | 'KNOWLEDGE_INVALID'
-  | 'KNOWLEDGE_UNREADABLE'
   | 'STORE_UNAVAILABLE'
   | 'NOT_INSTALLED'
   | 'SLACK_CALL_FAILED'
@@ -42,18 +40,6 @@ export class ConfigError extends CeasefireError {
     const lines = issues.map((i) => `  - ${i.variable}: ${i.problem}`);
     super('CONFIG_INVALID', `Invalid configuration:\n${lines.join('\n')}\n${hint}`);
     this.issues = issues;
-  }
-}
-
-/** A knowledge file that cannot be used as it is. */
-export class KnowledgeError extends CeasefireError {
-  readonly file: string;
-  readonly line: number;
-
-  constructor(file: string, line: number, message: string, code: ErrorCode = 'KNOWLEDGE_INVALID') {
-    super(code, `${file}:${line}: ${message}`);
-    this.file = file;
-    this.line = line;
   }
 }
 

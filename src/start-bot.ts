@@ -7,8 +7,8 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Config } from './config.js';
 import { CeasefireError } from './errors.js';
+import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
-import { KnowledgeBase } from './search/knowledge-base.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
 import { createDigestSetup } from './slack/digest-setup.js';
 import { EVENTS_PATH } from './slack/http-receiver.js';

@@ -45,4 +45,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-runCli(main);
+runCli(main, USAGE);

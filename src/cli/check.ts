@@ -6,6 +6,8 @@ import { loadConfig } from '../config.js';
 import { loadKnowledge } from '../knowledge/load-knowledge.js';
 import { formatProblem, runCli } from './shared.js';
 
+const USAGE = 'usage: npm run check -- [FOLDER]   (default: KNOWLEDGE_DIR, else ./knowledge)';
+
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig('offline');
   const dir = argv[0] ?? config.knowledgeDir;
@@ -19,4 +21,4 @@ async function main(argv: string[]): Promise<number> {
   return errors > 0 || articles.length === 0 ? 1 : 0;
 }
 
-runCli(main);
+runCli(main, USAGE);

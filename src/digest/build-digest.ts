@@ -3,9 +3,10 @@
  * received: the key facts of the newest articles, and the articles added or
  * changed since that channel's previous digest. Pure: no clock, no Slack.
  */
+
+import type { Article } from '../article.js';
+import { byNewest } from '../article.js';
 import type { Digest, DigestChange, DigestFact } from '../digest-types.js';
-import { byNewest } from '../knowledge/order.js';
-import type { Article } from '../knowledge/types.js';
 import { sourceOf } from '../search/types.js';
 import type { ReceivedSnapshot } from '../store/store.js';
 

@@ -16,9 +16,9 @@
  * fail); only `force` posts it then.
  */
 import type { Logger } from '@slack/bolt';
+import type { Article } from '../article.js';
 import type { Digest } from '../digest-types.js';
 import { CeasefireError, type ErrorCode, SlackCallError, StoreError } from '../errors.js';
-import type { Article } from '../knowledge/types.js';
 import type { DigestSubscription, Store } from '../store/store.js';
 import { buildDigest, isUnchanged } from './build-digest.js';
 import type { DigestPoster, PostTarget } from './poster.js';

@@ -6,6 +6,8 @@
  * refused with a way to fix it instead of being subscribed to digests that
  * would fail.
  */
+
+import type { Article } from '../article.js';
 import type { Config } from '../config.js';
 import { isClockTime, isTimeZone } from '../config.js';
 import type {
@@ -17,7 +19,6 @@ import type {
   UnsubscribeResult,
 } from '../digest-types.js';
 import { SlackCallError } from '../errors.js';
-import type { Article } from '../knowledge/types.js';
 import type { DigestSubscription, DigestWorkspace, Store } from '../store/store.js';
 import { buildDigest } from './build-digest.js';
 import type { DigestPoster } from './poster.js';

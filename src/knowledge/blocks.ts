@@ -4,8 +4,9 @@
  * blocks into an article's sentences. Markdown and plain text differ only in
  * how they find the blocks; sections, kinds and sentences are decided here.
  */
+
+import type { Kind, Sentence } from '../article.js';
 import { splitSentences } from '../sentences/split-sentences.js';
-import type { Kind, Sentence } from './types.js';
 
 /** A heading, paragraph or list item, located in its file. */
 export type Block =
@@ -45,6 +46,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
   const keyPoints: Sentence[] = [];
   let section: string | null = null;
   let isKeyPoint = false;
+  let paragraph = 0;
   // Open headings that set a kind, innermost last.
   const kindScopes: { level: number; kind: Kind }[] = [];
   for (const block of blocks) {
@@ -66,6 +68,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
         section,
         file: context.file,
         line: block.line + countNewlines(block.text, span.start),
+        paragraph,
         url: context.url,
         published: context.published,
         kind,
@@ -73,6 +76,7 @@ export function bodyFromBlocks(blocks: readonly Block[], context: SentenceContex
       sentences.push(sentence);
       if (isKeyPoint) keyPoints.push(sentence);
     }
+    paragraph++;
   }
   return { sections, sentences, keyPoints };
 }

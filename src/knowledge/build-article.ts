@@ -1,6 +1,6 @@
+import type { Article, Kind } from '../article.js';
 import { type Block, bodyFromBlocks } from './blocks.js';
 import type { LineProblem } from './front-matter.js';
-import type { Article, Kind } from './types.js';
 
 /** What a format parser found: metadata and blocks, before sentences are made. */
 export interface ParsedArticle {
@@ -11,6 +11,7 @@ export interface ParsedArticle {
   published: string | null;
   source: string | null;
   kind: Kind;
+  aliases: string[][];
   blocks: Block[];
   problems: LineProblem[];
 }
@@ -69,6 +70,7 @@ export function buildArticle(parsed: ParsedArticle, file: string, hash: string):
       published: parsed.published,
       source: parsed.source,
       kind: parsed.kind,
+      aliases: parsed.aliases,
       ...body,
       hash,
     },

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { KINDS, type Kind } from './types.js';
+import { KINDS, type Kind } from '../article.js';
 
 /** Validated front matter fields; absent optional fields are null. */
 export interface FrontMatter {
@@ -14,6 +14,8 @@ export interface FrontMatter {
   published: string | null;
   source: string | null;
   kind: Kind;
+  /** Groups of spellings of one name, each group's spellings equivalent in questions (see `Article.aliases`). */
+  aliases: string[][];
 }
 
 /** A problem located by 1-based line in the file. */
@@ -34,7 +36,7 @@ export interface FrontMatterResult {
   problems: LineProblem[];
 }
 
-const FIELDS = ['title', 'url', 'published', 'source', 'kind'] as const;
+const FIELDS = ['title', 'url', 'published', 'source', 'kind', 'aliases'] as const;
 
 const isoDate = z.union([z.string(), z.date()]).transform((v, ctx) => {
   const text = v instanceof Date ? v.toISOString() : v.trim();
@@ -54,9 +56,32 @@ const schema = z.object({
   published: isoDate.optional(),
   source: z.string().trim().min(1, 'must not be empty').optional(),
   kind: z.enum(KINDS as [Kind, ...Kind[]], { message: `must be one of: ${KINDS.join(', ')}` }).optional(),
+  aliases: z
+    .array(
+      z
+        .array(
+          z
+            .string({ message: 'must hold spellings written as text' })
+            .trim()
+            .regex(/^[\p{L}\p{N}]+(?:['\u2019\u02bc.-][\p{L}\p{N}]+)*\.?$/u, {
+              message: 'must hold single words (one spelling of a name each, like Zelensky)',
+            }),
+          { message: 'must be a list of lists, like [[Zelenskyy, Zelensky], [Kyiv, Kiev]]' },
+        )
+        .min(2, { message: 'must list at least two spellings in each group' }),
+      { message: 'must be a list of lists, like [[Zelenskyy, Zelensky], [Kyiv, Kiev]]' },
+    )
+    .optional(),
 });
 
-const EMPTY: FrontMatter = { title: null, url: null, published: null, source: null, kind: 'news' };
+const EMPTY: FrontMatter = {
+  title: null,
+  url: null,
+  published: null,
+  source: null,
+  kind: 'news',
+  aliases: [],
+};
 
 /**
  * Reads the front matter at the top of `text`, if any. A file without front
@@ -94,7 +119,7 @@ function parseYaml(
 ): { frontMatter: FrontMatter; problems: LineProblem[] } {
   const read = simpleFields(yamlText, firstLine) ?? readYaml(yamlText, firstLine);
   if ('frontMatter' in read) return read;
-  const { raw, keyLines, problems } = read;
+  const { raw, keyLines, problems, lineOfPath } = read;
   const known = Object.fromEntries(
     FIELDS.filter((f) => raw[f] !== undefined && raw[f] !== null).map((f) => [f, raw[f]]),
   );
@@ -102,9 +127,14 @@ function parseYaml(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0] ?? '');
+      const [group, spelling] = issue.path.slice(1).map((i) => Number(i) + 1);
+      const where =
+        group === undefined
+          ? ''
+          : ` (group ${group}${spelling === undefined ? '' : `, spelling ${spelling}`})`;
       problems.push({
-        line: keyLines.get(field) ?? firstLine,
-        message: `front matter field "${field}" ${issue.message}`,
+        line: lineOfPath?.(issue.path as (string | number)[]) ?? keyLines.get(field) ?? firstLine,
+        message: `front matter field "${field}"${where} ${issue.message}`,
         severity: 'error',
       });
     }
@@ -118,6 +148,7 @@ function parseYaml(
       published: v.published ?? null,
       source: v.source ?? null,
       kind: v.kind ?? 'news',
+      aliases: v.aliases ?? [],
     },
     problems,
   };
@@ -128,6 +159,8 @@ interface Fields {
   raw: Record<string, unknown>;
   keyLines: Map<string, number>;
   problems: LineProblem[];
+  /** The line of the value at a path inside a field (a list item), when known. */
+  lineOfPath?: (path: readonly (string | number)[]) => number | undefined;
 }
 
 // One known field per line, with a value YAML reads as that very string: quoted without escapes or inner
@@ -209,7 +242,11 @@ function readYaml(
     }
   }
   try {
-    return { raw: doc.toJS() as Record<string, unknown>, keyLines, problems };
+    const lineOfPath = (path: readonly (string | number)[]) => {
+      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      return node?.range ? lineOf(node.range[0]) : undefined;
+    };
+    return { raw: doc.toJS() as Record<string, unknown>, keyLines, problems, lineOfPath };
   } catch (error) {
     // An alias whose anchor is never set is found only when the values are read.
     let line = firstLine;

@@ -5,13 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Article } from '../article.js';
 import { type BuildResult, buildArticle } from './build-article.js';
 import { lineAt } from './front-matter.js';
 import { parseMarkdown } from './parse-markdown.js';
 import { parseText } from './parse-text.js';
-import type { Article, Knowledge, KnowledgeProblem } from './types.js';
+import type { Knowledge, KnowledgeProblem } from './types.js';
 
 /** File extensions read as articles, by format. */
 export const ARTICLE_EXTENSIONS: Readonly<Record<string, 'markdown' | 'text'>> = {
@@ -141,34 +142,20 @@ export interface LoadedFile {
   readError?: string;
 }
 
-/** Reads and builds one article file; read failures become problems. */
-export async function loadArticleFile(knowledgeDir: string, absolute: string): Promise<LoadedFile> {
-  const file = displayPath(knowledgeDir, absolute);
-  let stamp: FileStamp;
-  let bytes: Buffer | null = null;
-  try {
-    // Checked before reading, so a huge file is never held in memory.
-    const { size, mtimeMs } = await stat(absolute);
-    stamp = { size, mtimeMs };
-    if (size <= MAX_ARTICLE_BYTES) bytes = await readFile(absolute);
-  } catch (error) {
-    return unreadable(file, error);
-  }
-  return built(file, stamp, bytes);
-}
-
 /**
- * `loadArticleFile` without leaving the thread: one open, stat, read and
- * close per file. Reading a folder at start-up waits for every file anyway,
- * and a promise per step cost more than the reads themselves.
+ * Reads and builds one article file; read failures become problems. One
+ * open, stat, read and close, without leaving the thread: loading a folder
+ * waits for every file anyway, a promise per step cost more than the reads
+ * themselves, and a reload reads only the few files that changed.
  */
-export function loadArticleFileSync(knowledgeDir: string, absolute: string): LoadedFile {
+export function loadArticleFile(knowledgeDir: string, absolute: string): LoadedFile {
   const file = displayPath(knowledgeDir, absolute);
   let stamp: FileStamp;
   let bytes: Buffer | null = null;
   let fd: number | null = null;
   try {
     fd = openSync(absolute, 'r');
+    // Checked before reading, so a huge file is never held in memory.
     const { size, mtimeMs } = fstatSync(fd);
     stamp = { size, mtimeMs };
     if (size <= MAX_ARTICLE_BYTES) bytes = readAll(fd, size);
@@ -284,15 +271,10 @@ export function dropDuplicates(articles: readonly Article[]): Knowledge {
   return { articles: kept, problems };
 }
 
-/** Reads and builds article files (absolute paths); results in the same order. */
-export function loadArticleFiles(knowledgeDir: string, files: readonly string[]): LoadedFile[] {
-  return files.map((file) => loadArticleFileSync(knowledgeDir, file));
-}
-
 /** Loads every article below `knowledgeDir`. Never throws for bad content. */
 export async function loadKnowledge(knowledgeDir: string): Promise<Knowledge> {
   const { files, problems } = await listKnowledgeFiles(knowledgeDir);
-  const loaded = loadArticleFiles(knowledgeDir, files);
+  const loaded = files.map((file) => loadArticleFile(knowledgeDir, file));
   const articles: Article[] = [];
   for (const result of loaded) {
     problems.push(...result.problems);

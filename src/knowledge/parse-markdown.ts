@@ -4,10 +4,11 @@
  * with an attribute: `# Commentary {kind=commentary}`. Inline markup (links,
  * emphasis, code) is reduced to its text, since facts are quoted as text.
  */
+
+import { KINDS, type Kind } from '../article.js';
 import type { Block } from './blocks.js';
 import type { ParsedArticle } from './build-article.js';
 import { type LineProblem, readFrontMatter } from './front-matter.js';
-import { KINDS, type Kind } from './types.js';
 
 const HEADING = /^(#{1,6})[ \t]+(.*?)[ \t#]*$/;
 const ATTRIBUTES = /[ \t]*\{([^}]*)\}[ \t]*$/;

@@ -28,6 +28,7 @@ export function parseText(text: string): ParsedArticle {
     published: null,
     source: null,
     kind: 'news',
+    aliases: [],
     blocks: [],
     problems: [],
   };

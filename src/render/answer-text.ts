@@ -2,13 +2,15 @@
  * Plain-text answers for the terminal (`npm run ask`) and the JSON contract
  * other tools read (`ask --json`, `ask --jsonl`).
  */
-import { byNewest } from '../knowledge/order.js';
-import type { Article } from '../knowledge/types.js';
-import { type Answer, type Fact, type FactSource, sourceOf } from '../search/types.js';
+
+import type { Article } from '../article.js';
+import { byNewest } from '../article.js';
+import { type Answer, type AnswerKind, type Fact, type FactSource, sourceOf } from '../search/types.js';
 
 /** The `ask --json` shape: exactly these fields, nothing more. */
 export interface AnswerJson {
   question: string;
+  kind: AnswerKind;
   facts: Fact[];
 }
 
@@ -16,9 +18,11 @@ export interface AnswerJson {
 export function answerToJson(answer: Answer): AnswerJson {
   return {
     question: answer.question,
+    kind: answer.kind,
     facts: answer.facts.map((f) => ({
       text: f.text,
       score: f.score,
+      context: f.context,
       sources: f.sources.map(sourceOf),
     })),
   };
@@ -64,8 +68,11 @@ export function formatAnswerText(answer: Answer, articles: readonly Article[]): 
     const reason = answer.notice ?? 'Nothing relevant found in the articles for that question.';
     return topics.length ? `${reason} Try asking about: ${topics.join('; ')}.` : reason;
   }
-  const lines: string[] = [];
+  const lines: string[] =
+    answer.kind === 'overview' ? [`Overview: ${answer.overviewOf ?? 'the articles'}`] : [];
   answer.facts.forEach((fact, i) => {
+    // The sentence a fact leans on comes first, indented, so the fact reads as it does in the article.
+    if (fact.context) lines.push(`   (context) ${fact.context}`);
     lines.push(`${i + 1}. ${fact.text}`);
     for (const s of fact.sources) {
       const label = s.kind === 'commentary' ? '[commentary] ' : '';

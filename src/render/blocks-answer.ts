@@ -1,9 +1,10 @@
 /**
  * An answer as a Slack message: the question restated, each fact quoted
  * with where it comes from (`Title › Section`, link, date, a visible
- * "Commentary" label for opinion), and the buttons that act on it. When
- * nothing is relevant the message says so and suggests topics instead of
- * showing unrelated facts.
+ * "Commentary" label for opinion) and, quietly before it, the sentence it
+ * leans on, and the buttons that act on it. An overview (for a broad
+ * question) is headed as one. When nothing is relevant the message says so
+ * and suggests topics instead of showing unrelated facts.
  */
 import type { types } from '@slack/bolt';
 import type { Answer, Fact, FactSource } from '../search/types.js';
@@ -98,7 +99,11 @@ export function renderAnswer(answer: Answer, options: AnswerOptions): SlackMessa
     blocks.push(...nothingFound(answer, options.topics));
     return message(`Nothing in the articles about: ${question}`, blocks);
   }
+  if (answer.kind === 'overview')
+    blocks.push(section(`:newspaper: *Overview: ${escapeText(answer.overviewOf ?? 'the articles')}*`));
   for (const fact of answer.facts) {
+    // The sentence a fact leans on ("He said…"), quietly before it, so the fact reads as in the article.
+    if (fact.context) blocks.push(context([`_${escapeText(oneLine(fact.context))}_`]));
     blocks.push(section(`>${escapeText(oneLine(fact.text))}`));
     blocks.push(context(sourceParts(fact)));
   }
@@ -106,7 +111,8 @@ export function renderAnswer(answer: Answer, options: AnswerOptions): SlackMessa
   const lines = answer.facts.map(
     (f, i) => `${options.offset + i + 1}. ${escapeText(oneLine(f.text))} (${sourceText(f.sources[0])})`,
   );
-  return message(`${asker}${question}\n${lines.join('\n')}`, blocks);
+  const heading = answer.kind === 'overview' ? `Overview: ${escapeText(answer.overviewOf ?? '')}\n` : '';
+  return message(`${asker}${question}\n${heading}${lines.join('\n')}`, blocks);
 }
 
 function nothingFound(answer: Answer, topics: readonly string[]): Block[] {

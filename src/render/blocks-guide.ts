@@ -3,8 +3,8 @@
  * articles it answers from (`sources`).
  */
 
-import { byNewest } from '../knowledge/order.js';
-import type { Article } from '../knowledge/types.js';
+import type { Article } from '../article.js';
+import { byNewest } from '../article.js';
 import {
   type Block,
   context,

@@ -4,8 +4,8 @@
  * digest's status, readers' feedback).
  */
 import type { types } from '@slack/bolt';
-import { byNewest } from '../knowledge/order.js';
-import type { Article } from '../knowledge/types.js';
+import type { Article } from '../article.js';
+import { byNewest } from '../article.js';
 import { type Block, context, divider, fitBlocks, header, LIMITS, SLASH_COMMAND, section } from './blocks.js';
 import { articleHeading, examplesText, type Usage, usageText } from './blocks-guide.js';
 import { escapeText } from './escape.js';

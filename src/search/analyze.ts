@@ -43,9 +43,6 @@ const PHRASES: ReadonlyMap<string, Phrase[]> = (() => {
   return byFirst;
 })();
 
-// Dotted acronyms (U.S.), or words with inner apostrophes and hyphens (Russia's, face-to-face).
-const TOKEN =
-  /(?:\p{L}\.){2,}(?!\p{L})|[\p{L}\p{N}]+(?:['\u2019\u02bc][\p{L}]+)*(?:[-\u2010\u2011][\p{L}\p{N}]+(?:['\u2019\u02bc][\p{L}]+)*)*/gu;
 const HYPHEN = /[-\u2010\u2011]/;
 
 /** Lower case without accents or apostrophes; a trailing possessive 's is dropped. */
@@ -68,23 +65,7 @@ export interface Reading {
   startsPhrase: boolean;
 }
 
-// Distinct raw tokens are far fewer than tokens, and reading one (Unicode normalisation, several
-// patterns) costs more than looking it up, so each is read once. Tokens are frozen: they are shared.
-const readings = new Map<string, Reading | null>();
-const READING_CACHE_LIMIT = 200_000;
-
-function readRaw(raw: string): Reading | null {
-  let reading = readings.get(raw);
-  if (reading === undefined) {
-    reading = readToken(raw);
-    // Bounded, so a stream of unique garbage words cannot grow memory without end.
-    if (readings.size >= READING_CACHE_LIMIT) readings.clear();
-    readings.set(raw, reading);
-  }
-  return reading;
-}
-
-/** Reads one raw token (a match of the token pattern); null when nothing of it is left after normalising. */
+/** Reads one raw token (see `RawTokenTable`); null when nothing of it is left after normalising. */
 export function readToken(raw: string): Reading | null {
   const normalized = normalizeWord(raw);
   if (!normalized) return null;
@@ -103,22 +84,18 @@ export function readToken(raw: string): Reading | null {
   };
 }
 
-/** Whether text is written in capitals: over 60% of its letters, when it has more than 12. */
-function isShouting(text: string): boolean {
-  let letters = 0;
-  let upper = 0;
-  // ASCII text, nearly all of it, is counted without building strings.
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128) {
-      const all = text.replace(/[^\p{L}]/gu, '');
-      return all.length > 12 && all.replace(/[^\p{Lu}]/gu, '').length > all.length * 0.6;
-    }
-    if (c >= 65 && c <= 90) upper++;
-    else if (c < 97 || c > 122) continue;
-    letters++;
-  }
+/**
+ * Whether text with this many letters, this many of them capitals, is
+ * written in capitals: over 60% of its letters, when it has more than 12.
+ */
+function shouts(letters: number, upper: number): boolean {
   return letters > 12 && upper > letters * 0.6;
+}
+
+/** Whether text that holds other than ASCII characters is written in capitals (see `shouts`). */
+function isShouting(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return shouts(letters.length, letters.replace(/[^\p{Lu}]/gu, '').length);
 }
 
 /**
@@ -168,15 +145,20 @@ const NOT_PACKED = -1;
  * a flat table, where a `Map` of strings would reach into a large,
  * scattered table and then into the string. A token of up to eight ASCII
  * characters, most of them, is held in its slot itself, four characters to
- * a number; a longer one is compared with its characters, kept apart. The
- * scan finds exactly the tokens `tokenize` finds.
+ * a number; a longer one is compared with its characters, kept apart.
+ *
+ * A token is a dotted acronym (U.S.: a letter and a dot, at least twice, not
+ * followed by a letter), or a run of letters and digits with inner
+ * apostrophes (Russia's: an apostrophe followed by letters) and hyphens
+ * (face-to-face: a hyphen followed by letters or digits). This scan is the
+ * only tokenizer: questions and sentences are read by it alike.
  */
 export class RawTokenTable {
   /** Raw ids of the tokens of the text last scanned, in order: the first `scan` returned of them. */
   ids = new Int32Array(256);
   /** Raw tokens new in the text last scanned, in order: their ids are the last of `size`. */
   readonly fresh: string[] = [];
-  /** Whether the text last scanned is written in capitals (see `tokenize`). */
+  /** Whether the text last scanned is written in capitals (see `shouts`). */
   shouting = false;
   // Open addressing, `SLOT` numbers a slot.
   private slots = new Int32Array(FIRST_SLOTS * SLOT);
@@ -193,7 +175,7 @@ export class RawTokenTable {
     return this.count;
   }
 
-  /** Finds the tokens of `text`, with the same rules as the token pattern; returns how many. */
+  /** Finds the tokens of `text`; returns how many (their ids are the first of `ids`). */
   scan(text: string): number {
     this.fresh.length = 0;
     const end = text.length;
@@ -251,7 +233,7 @@ export class RawTokenTable {
       this.ids[n++] = this.idOf(text, i, j, hash ^ (hash >>> 15), low, high);
       i = j;
     }
-    this.shouting = ascii ? letters > 12 && upper > letters * 0.6 : isShouting(text);
+    this.shouting = ascii ? shouts(letters, upper) : isShouting(text);
     return n;
   }
 
@@ -393,18 +375,31 @@ function run(text: string, j: number, digits: boolean): number {
   }
 }
 
+/** The question side's raw tokens, and what each reads as, by raw id. */
+let questionRaws = new RawTokenTable();
+let questionReadings: (Reading | null)[] = [];
+
+/** Raw tokens read for questions past this many are forgotten, so a stream of unique words cannot grow memory. */
+const QUESTION_RAWS_LIMIT = 200_000;
+
 /**
- * Splits text into normalised tokens, reading known multi-word names as one.
- * Text written all in capitals carries no case information, so none is kept.
- * Tokens are shared between calls and frozen.
+ * Splits text into normalised tokens, reading known multi-word names as one:
+ * the same scan, readings and names as indexing uses. Text written all in
+ * capitals carries no case information, so none is kept. Tokens are shared
+ * between calls and frozen.
  */
 export function tokenize(text: string): Token[] {
-  const raws = text.match(TOKEN) ?? [];
-  const shouting = isShouting(text);
+  if (questionRaws.size >= QUESTION_RAWS_LIMIT) {
+    questionRaws = new RawTokenTable();
+    questionReadings = [];
+  }
+  const n = questionRaws.scan(text);
+  for (const raw of questionRaws.fresh) questionReadings.push(readToken(raw));
+  const { ids, shouting } = questionRaws;
   const tokens: Token[] = [];
   let phrases = false;
-  for (const raw of raws) {
-    const reading = readRaw(raw);
+  for (let t = 0; t < n; t++) {
+    const reading = questionReadings[ids[t] as number];
     if (!reading) continue;
     tokens.push(shouting ? reading.shouted : reading.plain);
     phrases ||= reading.startsPhrase;

@@ -7,10 +7,20 @@
 import type { Token } from './analyze.js';
 
 /** The kind of thing a question asks for. */
-export type AnswerType = 'when' | 'who' | 'where' | 'quantity';
+export type AnswerType = 'when' | 'who' | 'where' | 'quantity' | 'duration';
 
-/** Bit flags of what a sentence contains, one per answer type. */
-export const ANSWER_FLAGS: Readonly<Record<AnswerType, number>> = { when: 1, who: 2, where: 4, quantity: 8 };
+/**
+ * Bit flags of what a sentence contains, one per kind of thing; a duration
+ * ("how long") is answered by a date ("since March 2022") or a number
+ * ("for 30 days", "1,230 km long").
+ */
+export const ANSWER_FLAGS: Readonly<Record<AnswerType, number>> = {
+  when: 1,
+  who: 2,
+  where: 4,
+  quantity: 8,
+  duration: 1 | 8,
+};
 
 /** The words of a list written out in a string. */
 const words = (list: string): string[] => list.trim().split(/\s+/);
@@ -153,7 +163,7 @@ function answerType(tokens: readonly Token[]): { type: AnswerType | null; cueTok
     const w = words[i];
     const next = words[i + 1] ?? '';
     if (w === 'when') return { type: 'when', cueTokens };
-    if (w === 'how' && next === 'long') return { type: 'when', cueTokens: cueTokens.add(i + 1) };
+    if (w === 'how' && next === 'long') return { type: 'duration', cueTokens: cueTokens.add(i + 1) };
     if (w === 'how' && (next === 'many' || next === 'much')) return { type: 'quantity', cueTokens };
     // "How old", "how far", "how big": a measure, so a number answers it; the measure word itself is not searched.
     if (w === 'how' && MEASURES.has(next)) return { type: 'quantity', cueTokens: cueTokens.add(i + 1) };

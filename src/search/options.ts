@@ -27,6 +27,12 @@ export interface SearchOptions {
    * paraphrase of the article's wording.
    */
   unknownCommonWeights: readonly (readonly [number, number])[];
+  /**
+   * The share of its weight a matched lower-case question word keeps, by how common it is in English:
+   * [largest SCOWL size, share] pairs, most common first. Common words say little about what a question
+   * is about, and a small knowledge folder's word counts cannot tell them from the words that do.
+   */
+  commonMatchShares: readonly (readonly [number, number])[];
   /** The same for a lower-case word that is rare or not in the dictionary: likely a name typed in lower case. */
   unknownRareWeight: number;
   /** The same for a common word that can only be a noun (WordNet): a thing the articles do not mention. */
@@ -49,9 +55,34 @@ export interface SearchOptions {
    * matches more of the question beats a shorter one that matches less.
    */
   rankCoverageBase: number;
+  /**
+   * How much a question word counts when the sentence lacks it but its paragraph, section heading or
+   * article title has it, as a share of the word's weight: the subject of a paragraph is seldom repeated
+   * in each of its sentences.
+   */
+  contextShare: number;
+  /**
+   * Weight of how well a sentence's paragraph matches the question (its BM25 as a share of the best
+   * candidate paragraph's) beside the sentence's own score (as a share of the best candidate's).
+   */
+  paragraphWeight: number;
+  /** Rank multiplier per share of the question's weight in word pairs the sentence has in the question's order. */
+  phraseWeight: number;
   /** Below this share of the question matched, the best sentence is not an answer: abstain. */
   minCoverage: number;
-  /** Facts after the first must score at least this share of the first's relevance. */
+  /**
+   * What `minCoverage` rises by per tenfold of sentences past a thousand: in a large archive some sentence
+   * matches part of any question by chance.
+   */
+  coveragePerTenfold: number;
+  /** Facts after the first must cover at least this share of `minCoverage` of the question. */
+  laterCoverageShare: number;
+  /**
+   * Sentences whose own rank is below this share of the best are not candidates: reading them in context
+   * could not lift them far enough. The lower, the more sentences are read for each question.
+   */
+  poolRelativeScore: number;
+  /** Facts after the first must rank at least this share of the first, read in context. */
   minRelativeScore: number;
   /** Multiplier for commentary, so news wins when both are equally relevant. */
   commentaryFactor: number;
@@ -79,13 +110,24 @@ export const DEFAULT_OPTIONS: Readonly<SearchOptions> = Object.freeze<SearchOpti
     [35, 0.4],
     [50, 0.55],
   ],
-  unknownRareWeight: 0.8,
-  unknownNounWeight: 0.7,
-  unknownFocusFactor: 3,
-  missingAnswerFactors: { quantity: 0.3, when: 0.5 },
-  unknownNameWeight: 1.5,
+  commonMatchShares: [
+    [10, 0.4],
+    [20, 0.6],
+    [35, 0.8],
+  ],
+  unknownRareWeight: 0.5,
+  unknownNounWeight: 0.9,
+  unknownFocusFactor: 4,
+  missingAnswerFactors: { quantity: 0.2, when: 0.5, duration: 0.5 },
+  unknownNameWeight: 2,
   rankCoverageBase: 0.1,
-  minCoverage: 0.45,
+  contextShare: 0.7,
+  paragraphWeight: 0.8,
+  phraseWeight: 0.5,
+  minCoverage: 0.275,
+  coveragePerTenfold: 0.04,
+  laterCoverageShare: 0.75,
+  poolRelativeScore: 0.25,
   minRelativeScore: 0.35,
   commentaryFactor: 0.92,
   answerTypeBoost: 0.15,

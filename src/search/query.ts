@@ -71,10 +71,7 @@ export function parseQuery(question: string, index: SentenceIndex): Query {
     seen.add(key);
     // A capitalised word after the first, or an acronym, is written as a name.
     const asName = token.acronym || (i > 0 && token.capitalized);
-    const term = queryTerm(token, asName, index, maxIdf);
-    // "Which hotel …?" asks for a hotel: if the articles never mention one, nothing answers it.
-    if (i === focusToken && term.alternatives.length === 0) term.weight *= index.options.unknownFocusFactor;
-    terms.push(term);
+    terms.push(queryTerm(token, asName, i === focusToken, index, maxIdf));
   });
   shareOut(terms);
   return { terms, answerType: type };
@@ -109,7 +106,13 @@ function shareOut(terms: QueryTerm[]): void {
   }
 }
 
-function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: number): QueryTerm {
+function queryTerm(
+  token: Token,
+  asName: boolean,
+  focus: boolean,
+  index: SentenceIndex,
+  maxIdf: number,
+): QueryTerm {
   const { options, vocabulary } = index;
   const best = new Map<number, number>();
   const offer = (term: string, weight: number) => {
@@ -123,7 +126,7 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     // A name matches the words that share its stem only if one of them is a name too:
     // "Paris" is not "pariing", though both stem to "pari".
     if (!asName || vocabulary.wordsWithStem(own).some((w) => w.name || w.word === word)) offer(own, 1);
-    for (const variant of VARIANTS.get(word) ?? []) offer(stem(variant), 1);
+    for (const variant of spellings(word, index)) offer(stem(variant), 1);
     for (const related of [...(RELATED.get(word) ?? []), ...(RELATED_BY_STEM.get(own) ?? [])]) {
       offer(stem(related), options.relatedWeight);
     }
@@ -138,7 +141,7 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
   if (!exact && misspelt && token.word.length >= options.fuzzyMinLength && /^\p{L}+$/u.test(token.word)) {
     for (const c of vocabulary.correct(token.word, asName)) {
       offer(c.stem, c.similarity);
-      for (const variant of VARIANTS.get(c.word) ?? []) offer(stem(variant), c.similarity);
+      for (const variant of spellings(c.word, index)) offer(stem(variant), c.similarity);
     }
   }
   const alternatives = [...best].map(([termId, weight]) => ({ termId, weight }));
@@ -146,14 +149,22 @@ function queryTerm(token: Token, asName: boolean, index: SentenceIndex, maxIdf: 
     return {
       word: token.word,
       alternatives,
-      weight: maxIdf * unknownShare(token.word, asName, size, options),
+      weight: maxIdf * unknownShare(token, asName, focus, size, options),
     };
   }
   // The rarest way to match sets the word's weight; a partial match counts for its share of it.
   const weight = Math.max(
     ...alternatives.map((a) => index.idf(index.documentFrequency(a.termId)) * a.weight),
   );
-  return { word: token.word, alternatives, weight };
+  return { word: token.word, alternatives, weight: weight * commonShare(token.word, asName, size, options) };
+}
+
+/** Other spellings of a word: general ones (the word table's variants) and those the articles give (aliases). */
+function spellings(word: string, index: SentenceIndex): readonly string[] {
+  const general = VARIANTS.get(word);
+  const aliases = index.aliasesOf(word);
+  if (!general) return aliases;
+  return aliases.length ? [...general, ...aliases] : general;
 }
 
 /**
@@ -177,12 +188,37 @@ let wordnet: WordNet | null = null;
  * and adverbs are most often the question's own wording of what the
  * articles say differently ("sit down together", "turn down").
  */
-function unknownShare(word: string, asName: boolean, size: number | null, options: SearchOptions): number {
-  if (asName) return options.unknownNameWeight;
-  if (size === null) return options.unknownRareWeight;
+function unknownShare(
+  token: Token,
+  asName: boolean,
+  focus: boolean,
+  size: number | null,
+  options: SearchOptions,
+): number {
+  // WordNet is read from disk: asked only what the weight depends on.
   wordnet ??= new WordNet();
-  const parts = wordnet.partsOfSpeech(word);
-  if (parts.size === 1 && parts.has('noun')) return options.unknownNounWeight;
+  const net = wordnet;
+  const parts = () => net.partsOfSpeech(token.word);
+  const onlyNoun = () => parts().size === 1 && parts().has('noun');
+  // An acronym that is an English noun (TV, CEO) is a thing, not a name: "on TV" is the question's wording.
+  if (token.acronym && onlyNoun()) return options.unknownNounWeight;
+  if (asName) return options.unknownNameWeight;
+  // "Which hotel …?" asks for a hotel: if the articles never mention one, hardly anything answers it.
+  const factor = focus && parts().has('noun') ? options.unknownFocusFactor : 1;
+  if (size === null) return options.unknownRareWeight * factor;
+  if (onlyNoun()) return options.unknownNounWeight * factor;
   const step = options.unknownCommonWeights.find(([maxSize]) => size <= maxSize);
-  return step ? step[1] : options.unknownRareWeight;
+  return (step ? step[1] : options.unknownRareWeight) * factor;
+}
+
+/**
+ * The share of its weight a question word the articles have keeps, by how
+ * common it is in English. In a small knowledge folder rarity among its few
+ * sentences cannot tell "best" or "days" from "ceasefire": a question that
+ * matches only such words is most likely about something else. Names,
+ * acronyms and numbers keep their whole weight.
+ */
+function commonShare(word: string, asName: boolean, size: number | null, options: SearchOptions): number {
+  if (asName || size === null || !/^\p{L}+$/u.test(word)) return 1;
+  return options.commonMatchShares.find(([maxSize]) => size <= maxSize)?.[1] ?? 1;
 }

@@ -1,15 +1,20 @@
 /**
  * Ranks sentences for a question and turns the best into facts:
  * 1. BM25 over the postings of each term's alternatives (a sentence counts
- *    a term once, through its best alternative);
- * 2. coverage: the weighted share of the question a sentence matches,
- *    which decides abstention and the fact's score;
+ *    a term once, through its best alternative) picks the candidates;
+ * 2. each candidate is read in its context (`context.ts`): coverage, the
+ *    weighted share of the question it matches itself or through its
+ *    paragraph, heading and title, decides abstention and the fact's score,
+ *    and its paragraph's match adds to its rank;
  * 3. small boosts: the answer type the question asks for, news over commentary;
  * 4. near-duplicates (a key point repeating the report) merged into one fact
- *    that lists every source.
+ *    that lists every source, with the sentence before it when it leans on it.
+ * A broad question ("summary") gets an overview instead (`overview.ts`).
  */
-import type { Sentence } from '../knowledge/types.js';
+import type { Sentence } from '../article.js';
 import { ANSWER_FLAGS } from './answer-types.js';
+import { ContextReader, leansOn, QueryMatcher } from './context.js';
+import { overviewFor } from './overview.js';
 import { type Alternative, parseQuery, type Query, type QueryTerm } from './query.js';
 import { COMMENTARY_FLAG, type SentenceIndex } from './sentence-index.js';
 import { type Answer, type AnswerRequest, type Fact, sourceOf } from './types.js';
@@ -19,6 +24,8 @@ export const MAX_QUESTION_CHARS = 2000;
 
 interface Candidate {
   doc: number;
+  /** The sentence's own BM25 score. */
+  score: number;
   rank: number;
   coverage: number;
 }
@@ -100,11 +107,13 @@ class Scoring {
 
   /** A sentence's rank from its score and coverage so far: its final rank once every term is read. */
   rank(doc: number): number {
-    const { commentaryFactor, answerTypeBoost, rankCoverageBase } = this.index.options;
-    let rank = (this.acc.score[doc] as number) * (rankCoverageBase + this.coverage(doc));
-    if (this.wanted !== 0 && this.index.hasAnswer(doc, this.wanted)) rank *= 1 + answerTypeBoost;
-    if (((this.index.flags[doc] as number) & COMMENTARY_FLAG) !== 0) rank *= commentaryFactor;
-    return rank;
+    const { rankCoverageBase } = this.index.options;
+    return preferred(
+      this.index,
+      doc,
+      this.wanted,
+      (this.acc.score[doc] as number) * (rankCoverageBase + this.coverage(doc)),
+    );
   }
 
   /** A rank the best sentence has at least: that of the sentence with the highest score. */
@@ -208,14 +217,14 @@ class Scoring {
 
   /**
    * The best `limit` candidates, best first, leaving out those below the
-   * share of the best rank that answers keep (`minRelativeScore`): they
+   * share of the best rank that candidates keep (`poolRelativeScore`): they
    * could never be shown. Clears the accumulators for the next query.
    */
   candidates(limit: number): Candidate[] {
     const { score, cover, touched } = this.acc;
     const heap = new TopCandidates(limit);
     // The best rank is at least the leader's, so this floor holds before the best is known.
-    const floor = this.leaderRank() * this.index.options.minRelativeScore;
+    const floor = this.leaderRank() * this.index.options.poolRelativeScore;
     // No rank exceeds the score × (base + 1, full coverage) × the answer-type boost.
     const most = (this.index.options.rankCoverageBase + 1) * this.boost;
     for (let t = 0; t < this.count; t++) {
@@ -223,7 +232,8 @@ class Scoring {
       const ceiling = (score[doc] as number) * most;
       if (ceiling >= floor && heap.wants(ceiling)) {
         const rank = this.rank(doc);
-        if (rank >= floor && heap.wants(rank)) heap.push({ doc, rank, coverage: this.coverage(doc) });
+        if (rank >= floor && heap.wants(rank))
+          heap.push({ doc, score: score[doc] as number, rank, coverage: this.coverage(doc) });
       }
       score[doc] = 0;
       cover[doc] = 0;
@@ -231,6 +241,58 @@ class Scoring {
     this.count = 0;
     return heap.sorted();
   }
+}
+
+/**
+ * A rank with the small preferences applied: for a sentence holding what
+ * the question asks for (`wanted`, answer-type flags), and for news over commentary.
+ */
+function preferred(index: SentenceIndex, doc: number, wanted: number, rank: number): number {
+  const { commentaryFactor, answerTypeBoost } = index.options;
+  let result = rank;
+  if (wanted !== 0 && index.hasAnswer(doc, wanted)) result *= 1 + answerTypeBoost;
+  if (((index.flags[doc] as number) & COMMENTARY_FLAG) !== 0) result *= commentaryFactor;
+  return result;
+}
+
+/**
+ * Ranks candidates again with each read in its context (see `context.ts`):
+ * coverage counts the question words its paragraph, section or title has,
+ * and the rank adds how well its paragraph matches to its own score, both
+ * as shares of the best among the candidates. Best first.
+ */
+function rankInContext(index: SentenceIndex, query: Query, pool: readonly Candidate[]): Candidate[] {
+  if (pool.length === 0) return [];
+  const { rankCoverageBase, paragraphWeight, missingAnswerFactors } = index.options;
+  const matcher = new QueryMatcher(query);
+  const reader = new ContextReader(index, matcher);
+  const read = pool.map((c) => ({ c, context: reader.read(c.doc) }));
+  const bestScore = Math.max(...pool.map((c) => c.score)) || 1;
+  const bestParagraph = Math.max(...read.map((r) => r.context.paragraph)) || 1;
+  const type = query.answerType;
+  const wanted = type ? ANSWER_FLAGS[type] : 0;
+  const ranked = read.map(({ c, context }): Candidate => {
+    let coverage = matcher.total > 0 ? Math.min(1, context.cover / matcher.total) : 0;
+    if (type && !index.hasAnswer(c.doc, wanted)) coverage *= missingAnswerFactors[type] ?? 1;
+    const relevance = c.score / bestScore + (paragraphWeight * context.paragraph) / bestParagraph;
+    return {
+      ...c,
+      coverage,
+      rank: preferred(index, c.doc, wanted, relevance * (rankCoverageBase + coverage)),
+    };
+  });
+  return ranked.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
+}
+
+/**
+ * The share of a question the best sentence must cover to answer it. The
+ * more sentences, the more likely some match part of any question by
+ * chance (and the more look-alikes a misspelt word finds), so it rises
+ * with each tenfold of sentences past a thousand.
+ */
+function requiredCoverage(index: SentenceIndex): number {
+  const { minCoverage, coveragePerTenfold } = index.options;
+  return minCoverage + coveragePerTenfold * Math.max(0, Math.log10(index.sentences.length / 1000));
 }
 
 /** The most one alternative can add to a sentence's score. */
@@ -263,7 +325,7 @@ function postingCount(index: SentenceIndex, term: QueryTerm): number {
  *
  * Terms are read rarest first, and a term's alternatives too. Once what is
  * left to read could not lift a sentence not yet scored to the share of the
- * best rank that answers keep (`minRelativeScore`), no new sentence can
+ * best rank that candidates keep (`poolRelativeScore`), no new sentence can
  * become an answer: the rest is then looked up only for the sentences
  * already found, by galloping search in the postings, instead of being read
  * in full. A common spelling of a rare word ("government" for "goverment")
@@ -273,7 +335,8 @@ function postingCount(index: SentenceIndex, term: QueryTerm): number {
  * everything.
  */
 function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
-  const { minRelativeScore, minCoverage, rankCoverageBase, candidates: limit } = index.options;
+  const { poolRelativeScore, rankCoverageBase, candidates: limit } = index.options;
+  const minCoverage = requiredCoverage(index);
   const scoring = new Scoring(index, query);
   const terms = [...query.terms].sort((x, y) => postingCount(index, x) - postingCount(index, y));
   const reach = reachFrom(index, terms);
@@ -283,7 +346,7 @@ function rankCandidates(index: SentenceIndex, query: Query): Candidate[] {
     const after = reach[i + 1]?.score ?? 0;
     // Slightly rounded up, so rounding can never prune a sentence that could have made it.
     const factor = (rankCoverageBase + scoring.share(left.cover)) * scoring.boost * (1 + 1e-9);
-    const threshold = scoring.leaderRank() * minRelativeScore;
+    const threshold = scoring.leaderRank() * poolRelativeScore;
     const alternatives = [...term.alternatives].sort(
       (x, y) => index.documentFrequency(x.termId) - index.documentFrequency(y.termId),
     );
@@ -373,26 +436,38 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
   const limit = Math.max(1, Math.floor(request.limit ?? 5));
   const offset = Math.max(0, Math.floor(request.offset ?? 0));
   const text = question.slice(0, MAX_QUESTION_CHARS);
-  if (!text.trim())
-    return { question, facts: [], hasMore: false, notice: 'The question is empty: ask about the articles.' };
-  const query = parseQuery(text, index);
-  if (query.terms.length === 0) {
+  const nothing = (notice?: string): Answer => ({
+    question,
+    kind: 'facts',
+    facts: [],
+    hasMore: false,
+    ...(notice ? { notice } : {}),
+  });
+  if (!text.trim()) return nothing('The question is empty: ask about the articles.');
+  const overview = overviewFor(index, text);
+  if (overview) {
+    const shown = overview.points.slice(offset, offset + limit);
     return {
       question,
-      facts: [],
-      hasMore: false,
-      notice: 'The question has no words to search for: ask about a person, place or event.',
+      kind: 'overview',
+      overviewOf: overview.article.title,
+      facts: shown.map((s) => ({ text: s.text, score: 1, context: null, sources: [sourceOf(s)] })),
+      hasMore: overview.points.length > offset + limit,
     };
   }
-  const ranked = rankCandidates(index, query);
+  const query = parseQuery(text, index);
+  if (query.terms.length === 0)
+    return nothing('The question has no words to search for: ask about a person, place or event.');
+  const ranked = rankInContext(index, query, rankCandidates(index, query));
   const top = ranked[0];
-  const { minCoverage, minRelativeScore, duplicateOverlap } = index.options;
-  if (!top || top.coverage < minCoverage) return { question, facts: [], hasMore: false };
+  const { minRelativeScore, laterCoverageShare, duplicateOverlap } = index.options;
+  const minCoverage = requiredCoverage(index);
+  if (!top || top.coverage < minCoverage) return nothing();
 
   const groups: { lead: Candidate; terms: Uint32Array; docs: number[]; score: number }[] = [];
   let previousScore = 1;
   for (const c of ranked) {
-    if (c.rank < top.rank * minRelativeScore || c.coverage < minCoverage / 2) break;
+    if (c.rank < top.rank * minRelativeScore || c.coverage < minCoverage * laterCoverageShare) break;
     const terms = distinctTerms(index, c.doc);
     const same = groups.find((g) => overlap(g.terms, terms) >= duplicateOverlap);
     if (same) {
@@ -407,9 +482,17 @@ export function answerQuestion(index: SentenceIndex, question: string, request: 
   const facts: Fact[] = groups.slice(offset, offset + limit).map((g) => ({
     text: (index.sentences[g.lead.doc] as Sentence).text,
     score: Math.round(g.score * 1000) / 1000,
+    context: contextOf(index, g.lead.doc),
     sources: g.docs.map((d) => sourceOf(index.sentences[d] as Sentence)),
   }));
-  return { question, facts, hasMore: groups.length > offset + limit };
+  return { question, kind: 'facts', facts, hasMore: groups.length > offset + limit };
+}
+
+/** The sentence before a fact's in its paragraph, when the fact leans on it (see `leansOn`); else null. */
+function contextOf(index: SentenceIndex, doc: number): string | null {
+  if (doc === 0 || index.paragraphOf[doc - 1] !== index.paragraphOf[doc]) return null;
+  const previous = (index.sentences[doc - 1] as Sentence).text;
+  return leansOn(previous, (index.sentences[doc] as Sentence).text) ? previous : null;
 }
 
 /** Whether candidate `a` ranks ahead of `b`; equal ranks go in knowledge order, so ties never depend on reading order. */

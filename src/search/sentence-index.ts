@@ -10,7 +10,7 @@
  * process that answers questions keeps answering while the next index is
  * assembled beside the current one.
  */
-import type { Article, Sentence } from '../knowledge/types.js';
+import type { Article, Sentence } from '../article.js';
 import {
   forgetStems,
   indexTerms,
@@ -21,6 +21,7 @@ import {
   readToken,
   stem,
   type Token,
+  tokenize,
 } from './analyze.js';
 import { sentenceAnswerFlags, tokenAnswerFlags } from './answer-types.js';
 import { resolveOptions, type SearchOptions } from './options.js';
@@ -366,6 +367,11 @@ interface IndexData {
   flags: Uint8Array;
   lengths: Uint16Array;
   averageLength: number;
+  /** Per document: its paragraph's number among all paragraphs. */
+  paragraphOf: Uint32Array;
+  /** Per paragraph: its first document; one more entry gives the end of the last. */
+  paragraphStarts: Uint32Array;
+  averageParagraphLength: number;
   postingStarts: Uint32Array;
   postingDocs: Uint32Array;
   postingFreqs: Uint8Array;
@@ -397,6 +403,8 @@ function* buildSteps(
   const firstDoc = new Uint32Array(articles.length);
   const flags = new Uint8Array(total);
   const lengths = new Uint16Array(total);
+  const paragraphOf = new Uint32Array(total);
+  const starts: number[] = [];
   let doc = 0;
   let lengthSum = 0;
   articles.forEach((article, a) => {
@@ -404,6 +412,8 @@ function* buildSteps(
     firstDoc[a] = doc;
     article.sentences.forEach((sentence, i) => {
       const length = (analysis.terms[i + 1] as number) - (analysis.terms[i] as number);
+      if (i === 0 || sentence.paragraph !== article.sentences[i - 1]?.paragraph) starts.push(doc);
+      paragraphOf[doc] = starts.length - 1;
       sentences[doc] = sentence;
       docArticle[doc] = a;
       flags[doc] = (analysis.flags[i] ?? 0) | (sentence.kind === 'commentary' ? COMMENTARY_FLAG : 0);
@@ -412,6 +422,8 @@ function* buildSteps(
       doc++;
     });
   });
+  starts.push(total);
+  const paragraphStarts = Uint32Array.from(starts);
   yield;
 
   // Document frequencies, then prefix sums give each term its slice of the postings.
@@ -497,6 +509,9 @@ function* buildSteps(
     flags,
     lengths,
     averageLength,
+    paragraphOf,
+    paragraphStarts,
+    averageParagraphLength: lengthSum / Math.max(1, starts.length - 1),
     postingStarts,
     postingDocs,
     postingFreqs,
@@ -511,6 +526,9 @@ function* buildSteps(
  * reaching into the sentence object for every candidate.
  */
 export const COMMENTARY_FLAG = 128;
+
+/** Titles and headings whose terms are kept at most (see `termsOfText`). */
+const TEXT_TERMS_LIMIT = 10_000;
 
 /** Yields to the event loop, so queries waiting for it are answered. */
 const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -535,6 +553,12 @@ export class SentenceIndex {
   /** Per document: number of terms. */
   readonly lengths: Uint16Array;
   readonly averageLength: number;
+  /** Per document: its paragraph's number among all paragraphs. */
+  readonly paragraphOf: Uint32Array;
+  /** Per paragraph: its first document; the next entry is one past its last. */
+  readonly paragraphStarts: Uint32Array;
+  /** Average number of terms in a paragraph. */
+  readonly averageParagraphLength: number;
   /** Per term id: where its postings start in `postingDocs` (length: terms + 1). */
   readonly postingStarts: Uint32Array;
   readonly postingDocs: Uint32Array;
@@ -543,6 +567,9 @@ export class SentenceIndex {
   readonly maxImpact: Float64Array;
   private readonly cache: AnalysisCache;
   private readonly data: IndexData;
+  private readonly textTerms = new Map<string, readonly number[]>();
+  /** Per normalised word: the other spellings articles give for it (their `aliases`). */
+  private readonly aliases = new Map<string, string[]>();
 
   /**
    * Builds the index at once. `data` is for `SentenceIndex.build`, which
@@ -564,12 +591,31 @@ export class SentenceIndex {
       flags: this.flags,
       lengths: this.lengths,
       averageLength: this.averageLength,
+      paragraphOf: this.paragraphOf,
+      paragraphStarts: this.paragraphStarts,
+      averageParagraphLength: this.averageParagraphLength,
       postingStarts: this.postingStarts,
       postingDocs: this.postingDocs,
       postingFreqs: this.postingFreqs,
       maxImpact: this.maxImpact,
     } = this.data);
     this.checked = new Uint8Array(this.sentences.length);
+    for (const article of articles) for (const group of article.aliases) this.addAliases(group);
+  }
+
+  /** Records a group of spellings of one name as equivalent. */
+  private addAliases(group: readonly string[]): void {
+    const words = [...new Set(group.flatMap((spelling) => tokenize(spelling).map((t) => t.word)))];
+    for (const word of words) {
+      const known = this.aliases.get(word) ?? [];
+      for (const other of words) if (other !== word && !known.includes(other)) known.push(other);
+      this.aliases.set(word, known);
+    }
+  }
+
+  /** The other spellings the articles give for a normalised word (see `Article.aliases`). */
+  aliasesOf(word: string): readonly string[] {
+    return this.aliases.get(word) ?? [];
   }
 
   /**
@@ -596,6 +642,11 @@ export class SentenceIndex {
     }
   }
 
+  /** The position in `articles` of a document's article. */
+  articleOf(doc: number): number {
+    return this.data.docArticle[doc] as number;
+  }
+
   /** The term ids of a document, in order (with repeats). */
   termsOf(doc: number): Uint32Array {
     const article = this.data.docArticle[doc];
@@ -605,6 +656,24 @@ export class SentenceIndex {
     return analysis.terms.subarray(analysis.terms[local], analysis.terms[local + 1]);
   }
 
+  /**
+   * The ids of the indexed terms of a short text that is not a sentence of
+   * the index (a title, a heading), read as sentences are; cached, as the
+   * same few titles and headings are asked for again and again.
+   */
+  termsOfText(text: string): readonly number[] {
+    let ids = this.textTerms.get(text);
+    if (!ids) {
+      ids = indexTerms(tokenize(text)).flatMap((term) => {
+        const id = this.termId(term);
+        return id === undefined ? [] : [id];
+      });
+      if (this.textTerms.size >= TEXT_TERMS_LIMIT) this.textTerms.clear();
+      this.textTerms.set(text, ids);
+    }
+    return ids;
+  }
+
   /** The id of an indexed term, or undefined when no sentence has it. */
   termId(term: string): number | undefined {
     const id = this.cache.terms.get(term);
@@ -612,7 +681,7 @@ export class SentenceIndex {
   }
 
   /**
-   * Whether a document holds an answer of the type in `wanted` (one of
+   * Whether a document holds an answer of a type in `wanted` (a value of
    * `ANSWER_FLAGS`). Its tokens may have said so at loading; otherwise the
    * type's pattern reads the sentence now, once: what it finds goes into
    * `flags`, and that it looked into `checked`.
@@ -620,10 +689,13 @@ export class SentenceIndex {
   hasAnswer(doc: number, wanted: number): boolean {
     const flags = this.flags[doc] as number;
     if ((flags & wanted) !== 0) return true;
-    if (((this.checked[doc] as number) & wanted) !== 0) return false;
-    const found = sentenceAnswerFlags((this.sentences[doc] as Sentence).text, 0, wanted);
+    const checked = this.checked[doc] as number;
+    // `wanted` may hold several types ("how long": a date or a number): only those not yet looked for are.
+    const unchecked = wanted & ~checked;
+    if (unchecked === 0) return false;
+    const found = sentenceAnswerFlags((this.sentences[doc] as Sentence).text, 0, unchecked);
     if (found !== 0) this.flags[doc] = flags | found;
-    else this.checked[doc] = (this.checked[doc] as number) | wanted;
+    this.checked[doc] = checked | (unchecked & ~found);
     return found !== 0;
   }
 

@@ -1,4 +1,4 @@
-import type { Kind } from '../knowledge/types.js';
+import type { Kind } from '../article.js';
 
 /** Where a fact comes from: one sentence's place in one article. */
 export interface FactSource {
@@ -32,12 +32,27 @@ export interface Fact {
   text: string;
   /** Confidence in [0, 1]: how much of the question this fact covers, scaled by its rank. */
   score: number;
+  /**
+   * The sentence before it, when the fact leans on it ("He said…", "The game
+   * was played…" after the sentence that says who or which game); else null.
+   */
+  context: string | null;
   sources: FactSource[];
 }
+
+/**
+ * What an answer holds: the facts that answer a question, or, for a broad
+ * question ("summary", "What happened in Istanbul?"), an overview: the key
+ * points of the most relevant article.
+ */
+export type AnswerKind = 'facts' | 'overview';
 
 /** The answer to one question. `facts` is empty when nothing in the knowledge is relevant. */
 export interface Answer {
   question: string;
+  kind: AnswerKind;
+  /** For an overview: the title of the article it sums up. */
+  overviewOf?: string;
   facts: Fact[];
   /** Whether more relevant facts follow the ones returned (for "More facts"). */
   hasMore: boolean;

@@ -266,34 +266,9 @@ export class Vocabulary {
   constructor(
     private readonly fuzzyThreshold: number,
     readonly lexicon = new Lexicon(),
-    private named: Uint32Array = new Uint32Array(0),
-    private lower: Uint32Array = new Uint32Array(0),
+    private readonly named: Uint32Array = new Uint32Array(0),
+    private readonly lower: Uint32Array = new Uint32Array(0),
   ) {}
-
-  /** Records occurrences of a word: `named` written capitalised inside a sentence, `lower` otherwise. */
-  add(word: string, stem: string, named: number, lower: number): void {
-    const id = this.lexicon.idOf(word, stem);
-    if (id >= this.named.length) {
-      const size = Math.max(16, this.lexicon.size * 2);
-      this.named = grown(this.named, size);
-      this.lower = grown(this.lower, size);
-    }
-    this.named[id] = (this.named[id] as number) + named;
-    this.lower[id] = (this.lower[id] as number) + lower;
-    this.corrections.clear();
-  }
-
-  /** Whether a word occurs. */
-  has(word: string): boolean {
-    const id = this.lexicon.get(word);
-    return id !== undefined && this.frequency(id) > 0;
-  }
-
-  /** Whether a word is mostly written as a name. */
-  isName(word: string): boolean {
-    const id = this.lexicon.get(word);
-    return id !== undefined && this.isNameId(id);
-  }
 
   /**
    * Known words within a small edit distance of `word`, best first. A word
@@ -359,12 +334,6 @@ export class Vocabulary {
   private isNameId(id: number): boolean {
     return (this.named[id] ?? 0) > (this.lower[id] ?? 0);
   }
-}
-
-function grown(array: Uint32Array, size: number): Uint32Array {
-  const bigger = new Uint32Array(size);
-  bigger.set(array);
-  return bigger;
 }
 
 /** Merges two sorted lists into one sorted list. */

@@ -9,7 +9,7 @@ import { App, type Logger, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
-import type { KnowledgeBase } from '../search/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { AcknowledgingSocketModeReceiver } from './acknowledge-unhandled.js';
 import { slackClientOptions, slackErrorCode } from './client-policy.js';

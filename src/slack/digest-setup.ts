@@ -6,11 +6,11 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from '@slack/bolt';
+import type { Article } from '../article.js';
 import type { Config } from '../config.js';
 import { DigestService } from '../digest/digest-service.js';
 import { DigestScheduler } from '../digest/scheduler.js';
 import type { DigestInstallations } from '../digest/workspaces.js';
-import type { Article } from '../knowledge/types.js';
 import type { Store } from '../store/store.js';
 import { createDigestPoster } from './digest-poster.js';
 import { digestInstallations, prepareDigest } from './digest-workspaces.js';

@@ -5,9 +5,9 @@
  * module, such as the digest's, needs nothing from the table it joins.
  */
 import type { DigestService } from '../digest/digest-service.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { SlackMessage } from '../render/blocks.js';
 import type { Usage } from '../render/blocks-guide.js';
-import type { KnowledgeBase } from '../search/knowledge-base.js';
 import type { Store } from '../store/store.js';
 
 /** Where a text came from. */

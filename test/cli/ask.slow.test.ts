@@ -39,10 +39,11 @@ describe('npm run ask', () => {
     expect(status).toBe(0);
     expect(stderr).toContain('knowledge/broken.md:3');
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(['question', 'facts']);
+    expect(Object.keys(answer)).toEqual(['question', 'kind', 'facts']);
+    expect(answer.kind).toBe('facts');
     expect(answer.question).toBe('Who led the Kyiv delegation?');
     const fact = answer.facts[0];
-    expect(Object.keys(fact)).toEqual(['text', 'score', 'sources']);
+    expect(Object.keys(fact)).toEqual(['text', 'score', 'context', 'sources']);
     expect(fact.text).toBe('The delegation from Kyiv was led by Deputy Minister Olena Kovalenko.');
     expect(fact.sources[0]).toEqual({
       title: 'Grain corridor talks resume in Geneva',
@@ -99,6 +100,18 @@ describe('npm run ask', () => {
     const none = await ask([]);
     expect(none.status).toBe(2);
     expect(none.stderr).toContain('usage: npm run ask');
+  });
+
+  it('prints its usage for --help and exits 0; an unknown option gets the usage and exit code 2', async () => {
+    const help = await ask(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run ask -- /);
+    const unknown = await ask(['--verbose', 'Who led the Kyiv delegation?']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe(
+      'Unknown option \'--verbose\'\nusage: npm run ask -- [--json | --jsonl] [--limit N] "question"\n',
+    );
+    expect(unknown.stdout).toBe('');
   });
 });
 

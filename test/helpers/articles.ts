@@ -1,5 +1,5 @@
 /** Small in-memory articles and facts for rendering tests. */
-import type { Article, Sentence } from '../../src/knowledge/types.js';
+import type { Article, Sentence } from '../../src/article.js';
 import type { Fact, FactSource } from '../../src/search/types.js';
 
 /** An article with `sentences` sentences, the first `keyPoints` of them its key points. */
@@ -15,6 +15,7 @@ export function article(
     section: i < keyPoints ? 'Key points' : 'Report',
     file: `knowledge/${title}.md`,
     line: i + 1,
+    paragraph: i,
     url: overrides.url ?? null,
     published: overrides.published ?? null,
     kind: 'news',
@@ -28,6 +29,7 @@ export function article(
     published: null,
     source: null,
     kind: 'news',
+    aliases: [],
     sections: ['Key points', 'Report'],
     sentences: all,
     keyPoints: all.slice(0, keyPoints),
@@ -52,5 +54,5 @@ export function source(overrides: Partial<FactSource> = {}): FactSource {
 
 /** A fact with the given sources (one plain source by default). */
 export function fact(text: string, sources: FactSource[] = [source()]): Fact {
-  return { text, score: 0.9, sources };
+  return { text, score: 0.9, context: null, sources };
 }

@@ -1,6 +1,6 @@
 /** Scores a knowledge base on a question set in the shared evaluation format. */
 import { readFileSync } from 'node:fs';
-import type { KnowledgeBase } from '../../src/search/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 
 /** A question set: answerable questions with the sentences that answer them, and questions to abstain on. */
 export interface QuestionSet {

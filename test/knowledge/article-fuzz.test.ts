@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { fuzzRuns } from '../helpers/fuzz-size.js';
 
 /** Folders loaded per run, and generated files per folder (at full size, at least 1,000 files in all). */

@@ -139,8 +139,59 @@ describe('readFrontMatter', () => {
         published: '2025-05-16',
         source: 'Example News',
         kind: 'news',
+        aliases: [],
       },
       problems: [],
     });
+  });
+});
+
+describe('aliases', () => {
+  const read = (lines: readonly string[]) => readFrontMatter(`---\n${lines.join('\n')}\n---\nBody.\n`);
+
+  it('reads groups of spellings, in flow or block lists', () => {
+    const { frontMatter, problems } = read([
+      'title: Talks',
+      'aliases:',
+      '  - [Zelenskyy, Zelensky]',
+      '  - - Umerov',
+      '    - Umierov',
+    ]);
+    expect(problems).toEqual([]);
+    expect(frontMatter.aliases).toEqual([
+      ['Zelenskyy', 'Zelensky'],
+      ['Umerov', 'Umierov'],
+    ]);
+  });
+
+  it('names the line and the group of a spelling that is not one word', () => {
+    const { problems } = read([
+      'title: Talks',
+      'aliases:',
+      '  - [Zelenskyy, Zelensky]',
+      '  - [Rustem Umerov, Umierov]',
+    ]);
+    expect(problems).toEqual([
+      {
+        line: 5,
+        message: expect.stringMatching(
+          /^front matter field "aliases" \(group 2, spelling 1\) must hold single words/,
+        ),
+        severity: 'error',
+      },
+    ]);
+  });
+
+  it('refuses a group of one spelling, and a list of words instead of a list of groups', () => {
+    expect(read(['title: Talks', 'aliases:', '  - [Zelenskyy]']).problems).toEqual([
+      {
+        line: 4,
+        message: 'front matter field "aliases" (group 1) must list at least two spellings in each group',
+        severity: 'error',
+      },
+    ]);
+    expect(read(['title: Talks', 'aliases: [Zelenskyy, Zelensky]']).problems[0]?.message).toMatch(
+      /^front matter field "aliases" \(group 1\) must be a list of lists/,
+    );
   });
 });

@@ -26,6 +26,7 @@ describe('Markdown articles', () => {
       section: 'The negotiations',
       file: 'knowledge/grain-corridor.md',
       line: 18,
+      paragraph: 2,
       url: 'https://example.com/news/grain-corridor',
       published: '2025-06-02',
       kind: 'news',

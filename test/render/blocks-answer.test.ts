@@ -19,6 +19,7 @@ const options = (overrides: Partial<AnswerOptions> = {}): AnswerOptions => ({
 
 const answer = (overrides: Partial<Answer> = {}): Answer => ({
   question: 'Who leads the delegation?',
+  kind: 'facts',
   facts: [fact('Medinsky leads the delegation.')],
   hasMore: false,
   ...overrides,
@@ -47,6 +48,36 @@ describe('renderAnswer', () => {
     expect(line?.elements?.[0]?.text).toBe(
       ':speech_balloon: *Commentary* · _Talks in Istanbul › Opinion_ · <https://news.example/talks|article> · 2025-05-16',
     );
+  });
+
+  it('shows the sentence a fact leans on, quietly and escaped, just before the fact', () => {
+    const leaning = {
+      ...fact('The game was played at Levi’s Stadium.'),
+      context: 'Super Bowl <50> was a game.',
+    };
+    const message = renderAnswer(answer({ facts: [leaning] }), options());
+    const [, before, quote] = message.blocks as {
+      type: string;
+      text?: { text: string };
+      elements?: { text: string }[];
+    }[];
+    expect(before?.type).toBe('context');
+    expect(before?.elements?.[0]?.text).toBe('_Super Bowl &lt;50&gt; was a game._');
+    expect(quote?.text?.text).toBe('>The game was played at Levi’s Stadium.');
+    expect(limitViolations(message)).toEqual([]);
+  });
+
+  it.each(['private', 'thread', 'shared'] as const)('heads an overview as one on a %s answer', (surface) => {
+    const overview = answer({
+      kind: 'overview',
+      overviewOf: 'Talks <in> Istanbul',
+      facts: [fact('Delegates meet.'), fact('Russia rejects the truce.')],
+    });
+    const message = renderAnswer(overview, options({ surface }));
+    expect(allText(message)).toContain('*Overview: Talks &lt;in&gt; Istanbul*');
+    expect(message.text).toContain('Overview: Talks &lt;in&gt; Istanbul');
+    expect(allText(message)).toContain('>Delegates meet.');
+    expect(limitViolations(message)).toEqual([]);
   });
 
   it('names the title alone when the sentence has no section, and shows no link or date when unknown', () => {

@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import type { KnowledgeWatcher } from '../../src/knowledge/watch-knowledge.js';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 
 let root: string;
 let dir: string;

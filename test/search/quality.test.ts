@@ -5,7 +5,7 @@
  * false abstain ≤ 0.05, every first fact fully sourced.
  */
 import { describe, expect, it } from 'vitest';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { readQuestionSet, score } from '../helpers/eval.js';
 
 const kb = await KnowledgeBase.load('knowledge');
@@ -43,8 +43,9 @@ describe.each(['dev-questions.json', 'extra-questions.json'])('answer quality on
 describe('answer quality on holdout-questions.json (paraphrase-heavy)', () => {
   const scores = score(kb, readQuestionSet('test/fixtures/holdout-questions.json'));
 
-  it('keeps a correct sentence in the top 3 for at least 65% of questions', () => {
-    expect(scores.hit3).toBeGreaterThanOrEqual(0.65);
+  it('keeps a correct sentence first for at least 60% of questions, and in the top 3 for at least 80%', () => {
+    expect(scores.hit1).toBeGreaterThanOrEqual(0.6);
+    expect(scores.hit3).toBeGreaterThanOrEqual(0.8);
   });
 
   it('keeps abstaining on at least 80% of near-miss questions', () => {

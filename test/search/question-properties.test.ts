@@ -12,10 +12,10 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { suggestTopics } from '../../src/render/answer-text.js';
 import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../../src/render/blocks-answer.js';
 import { plainFromSlack } from '../../src/render/escape.js';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 import type { Answer } from '../../src/search/types.js';
 import { allText, limitViolations } from '../helpers/block-limits.js';
 import { fuzzRuns } from '../helpers/fuzz-size.js';

@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, Vocabulary } from '../../src/search/vocabulary.js';
+import { SentenceIndex } from '../../src/search/sentence-index.js';
+import { editDistance, type Vocabulary } from '../../src/search/vocabulary.js';
+import { article } from '../helpers/articles.js';
 
+/** The vocabulary of an index over these sentences. */
+function vocabularyOf(texts: readonly string[]): Vocabulary {
+  const base = article('Words', {}, texts.length, 0);
+  const sentences = base.sentences.map((s, i) => ({ ...s, text: texts[i] as string }));
+  return new SentenceIndex([{ ...base, sentences }], { fuzzyThreshold: 0.4 }).vocabulary;
+}
+
+/** A vocabulary where each word is written as a name (capitalised inside a sentence) or as an ordinary word. */
 function vocabulary(words: Record<string, 'name' | 'word'>): Vocabulary {
-  const v = new Vocabulary(0.4);
-  for (const [word, kind] of Object.entries(words))
-    v.add(word, word, kind === 'name' ? 3 : 0, kind === 'name' ? 0 : 3);
-  return v;
+  return vocabularyOf(
+    Object.entries(words).map(([word, kind]) =>
+      kind === 'name'
+        ? `They saw ${word[0]?.toUpperCase()}${word.slice(1)} there.`
+        : `they saw ${word} there.`,
+    ),
+  );
 }
 
 describe('Vocabulary', () => {
@@ -44,25 +57,21 @@ describe('Vocabulary', () => {
   });
 
   it('finds stems of the same family by prefix', () => {
-    const family = new Vocabulary(0.4);
-    for (const stem of ['russia', 'russian', 'optim', 'optimist', 'ru']) family.add(stem, stem, 0, 1);
+    const family = vocabularyOf(['russia russian optimism optimist ru']);
     expect(family.family('russia')).toEqual(['russian']);
     expect(family.family('optimist')).toEqual(['optim']);
     expect(family.family('ru')).toEqual([]);
   });
 
   it('pairs the -nt and -nce stems the stemmer leaves apart', () => {
-    const family = new Vocabulary(0.4);
-    for (const stem of ['absent', 'absenc', 'present']) family.add(stem, stem, 0, 1);
+    const family = vocabularyOf(['absent absence present']);
     expect(family.family('absent')).toEqual(['absenc']);
     expect(family.family('absenc')).toEqual(['absent']);
     expect(family.family('present')).toEqual([]);
   });
 
   it('lists the words of a stem, and which are names', () => {
-    const words = new Vocabulary(0.4);
-    words.add('paris', 'pari', 3, 0);
-    words.add('pariing', 'pari', 0, 2);
+    const words = vocabularyOf(['They met in Paris.', 'the pariing went on.']);
     expect(words.wordsWithStem('pari')).toEqual([
       { word: 'paris', name: true },
       { word: 'pariing', name: false },

@@ -3,9 +3,9 @@
  * and that a feature's new entry is routed and listed in help.
  */
 import { describe, expect, it } from 'vitest';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { createLogger } from '../../src/log.js';
 import { message, section } from '../../src/render/blocks.js';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 import type { RequestContext, Subcommand } from '../../src/slack/request-context.js';
 import { findSubcommand, reply, SUBCOMMANDS } from '../../src/slack/subcommands.js';
 import type { Store } from '../../src/store/store.js';

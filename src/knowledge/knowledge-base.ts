@@ -13,6 +13,12 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Article } from '../article.js';
+import { commonness } from '../search/english.js';
+import type { SearchOptions } from '../search/options.js';
+import { answerQuestion } from '../search/rank.js';
+import { AnalysisCache, SentenceIndex } from '../search/sentence-index.js';
+import type { Answer, AnswerRequest } from '../search/types.js';
 import {
   displayPath,
   dropDuplicates,
@@ -22,21 +28,15 @@ import {
   type LoadedFile,
   listKnowledgeFiles,
   loadArticleFile,
-  loadArticleFiles,
   mapLimit,
-} from '../knowledge/load-knowledge.js';
-import type { Article, Knowledge, KnowledgeProblem } from '../knowledge/types.js';
+} from './load-knowledge.js';
+import type { Knowledge, KnowledgeProblem } from './types.js';
 import {
   type KnowledgeChange,
   type KnowledgeLogger,
   type KnowledgeWatcher,
   watchKnowledge,
-} from '../knowledge/watch-knowledge.js';
-import { commonness } from './english.js';
-import type { SearchOptions } from './options.js';
-import { answerQuestion } from './rank.js';
-import { AnalysisCache, SentenceIndex } from './sentence-index.js';
-import type { Answer, AnswerRequest } from './types.js';
+} from './watch-knowledge.js';
 
 /** One file's part of the knowledge: the version in service and what is wrong with the file now. */
 interface FileState {
@@ -88,7 +88,7 @@ export class KnowledgeBase {
   static async load(knowledgeDir: string, options: Partial<SearchOptions> = {}): Promise<KnowledgeBase> {
     const cache = new AnalysisCache();
     const listing = await listKnowledgeFiles(knowledgeDir);
-    const loaded = loadArticleFiles(knowledgeDir, listing.files);
+    const loaded = listing.files.map((file) => loadArticleFile(knowledgeDir, file));
     const files = new Map<string, FileState>();
     listing.files.forEach((file, i) => {
       files.set(file, stateOf(loaded[i] as LoadedFile, null));
@@ -134,12 +134,6 @@ export class KnowledgeBase {
   /** Number of indexed sentences. */
   get sentenceCount(): number {
     return this.current.index.sentences.length;
-  }
-
-  /** Indexes new knowledge aside, then swaps it in at once. Unchanged articles are not analysed again. */
-  replace(knowledge: Knowledge): void {
-    const index = new SentenceIndex(knowledge.articles, this.options, this.cache);
-    this.current = { index, problems: knowledge.problems };
   }
 
   /**
@@ -252,7 +246,7 @@ export class KnowledgeBase {
       () => null,
     );
     if (known && stamp && known.stamp && sameStamp(known.stamp, stamp)) return known;
-    const loaded = await loadArticleFile(folder.dir, file);
+    const loaded = loadArticleFile(folder.dir, file);
     if (loaded.readError === 'ENOENT') return null;
     const state = stateOf(loaded, known ?? null);
     const shown = displayPath(folder.dir, file);

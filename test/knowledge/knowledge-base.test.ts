@@ -7,18 +7,18 @@ import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import type { KnowledgeLogger } from '../../src/knowledge/watch-knowledge.js';
-import { KnowledgeBase } from '../../src/search/knowledge-base.js';
 
 // Lets a test make one file unreadable (permissions do not stop root, which CI runs as).
 const unreadable = new Set<string>();
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs/promises')>();
-  const readFile = (async (file: Parameters<typeof fs.readFile>[0], ...rest: unknown[]) => {
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const openSync = ((file: Parameters<typeof fs.openSync>[0], ...rest: unknown[]) => {
     if (unreadable.has(String(file))) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
-    return (fs.readFile as (...args: unknown[]) => unknown)(file, ...rest);
-  }) as typeof fs.readFile;
-  return { ...fs, readFile, default: { ...fs, readFile } };
+    return (fs.openSync as (...args: unknown[]) => number)(file, ...rest);
+  }) as typeof fs.openSync;
+  return { ...fs, openSync, default: { ...fs, openSync } };
 });
 
 let root: string;
