@@ -1,11 +1,11 @@
 /**
  * `npm run digest`: prints today's digest as text (no Slack tokens needed).
- *   --channel C…   the digest as that channel would get it (reads the store; with --team when the channel
- *                  is subscribed in several workspaces)
+ *   --channel C…   the digest as that channel would get it (reads the store)
  *   --post         posts today's digest to every subscribed conversation of every installed workspace that
  *                  has not had it, each with its workspace's bot token; one line per conversation; exit 1
  *                  when any failed or may have been posted
- *   --team T…      with --post: only that workspace's (exit 1 when the app is not installed there)
+ *   --team T…      with --post: only that workspace's (exit 1 when the app is not installed there);
+ *                  with --channel: that workspace's subscription, for a channel subscribed in several
  *   --force        with --post: posts again even where today's digest was posted
  * The store is the bot's: Postgres when DATABASE_URL is set, else SQLite in DATA_DIR. Any number of runs
  * and of running bots on one database post each conversation's digest once a day.

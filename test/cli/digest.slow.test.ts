@@ -13,7 +13,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
+import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { LEGACY_DIGEST_ROWS } from '../store/legacy-digest.js';
@@ -93,6 +93,45 @@ describe('npm run digest', () => {
     expect(stdout).toContain(
       'Grain corridor talks resume in Geneva › Key points (articles/grain-corridor.md:11) https://example.com/news/grain-corridor',
     );
+  });
+
+  it('--channel of a channel subscribed in two workspaces asks which, and shows the one --team names', async () => {
+    const sharedDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-shared-'));
+    const store = SqliteStore.open(sharedDir);
+    for (const [teamId, timeZone] of [
+      ['T0001', 'Pacific/Kiritimati'],
+      ['T0002', 'Pacific/Pago_Pago'],
+    ] as const) {
+      await store.saveDigestSubscription({
+        teamId,
+        channelId: 'C0SHARED1',
+        enterpriseId: null,
+        time: '09:00',
+        timeZone,
+        source: 'command',
+        subscribedBy: 'U0001',
+      });
+    }
+    await store.close();
+    const [ambiguous, named] = await Promise.all([
+      digest(['--channel', 'C0SHARED1'], { DATA_DIR: sharedDir }),
+      digest(['--channel', 'C0SHARED1', '--team', 'T0002'], { DATA_DIR: sharedDir }),
+    ]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(
+      'C0SHARED1 gets the digest in several workspaces (T0001, T0002): add --team to say which',
+    );
+    expect(named.code).toBe(0);
+    // Pago Pago (UTC-11) is a calendar day behind Kiritimati (UTC+14) at every moment.
+    const pagoPago = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Pacific/Pago_Pago',
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(new Date());
+    expect(named.stdout).toContain(`Ceasefire digest · ${pagoPago}`);
+    await rm(sharedDir, { recursive: true, force: true });
   });
 
   it('--post posts to each good channel once (waiting out a 429), names the missing one, exits 1', async () => {
