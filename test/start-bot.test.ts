@@ -2,17 +2,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { SlackCallError, StoreError } from '../src/errors.js';
 import { startBot, startupMessage } from '../src/start-bot.js';
-import { MIGRATIONS } from '../src/store/migrations.js';
 import { DATABASE_FILE } from '../src/store/sqlite-store.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN, startTestBot } from './helpers/test-bot.js';
-import { LEGACY_DIGEST_ROWS, LEGACY_LAST, LEGACY_SUBSCRIPTION } from './store/legacy-digest.js';
+import { LEGACY_LAST, LEGACY_SUBSCRIPTION, writeLegacySqlite } from './store/legacy-digest.js';
 
 const KNOWLEDGE = path.resolve('knowledge');
 
@@ -91,11 +89,7 @@ describe('the digest at start', () => {
   it('gives the subscriptions and ledger kept before workspaces to the bot token’s workspace', async () => {
     const dataDir = path.join(dir, 'legacy');
     await mkdir(dataDir);
-    const db = new Database(path.join(dataDir, DATABASE_FILE));
-    for (const step of MIGRATIONS.slice(0, 3)) db.exec(step.sqlite);
-    db.pragma('user_version = 3');
-    db.exec(LEGACY_DIGEST_ROWS);
-    db.close();
+    writeLegacySqlite(dataDir);
     const bot = await startTestBot({ env: { DATA_DIR: dataDir } });
     try {
       const { store } = bot.running;

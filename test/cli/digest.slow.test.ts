@@ -10,13 +10,11 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
-import { LEGACY_DIGEST_ROWS } from '../store/legacy-digest.js';
+import { writeLegacySqlite } from '../store/legacy-digest.js';
 
 /** What `tsx` runs a script with, in one process rather than tsx's two. */
 const WITH_TSX = ['--import', 'tsx'];
@@ -200,11 +198,7 @@ describe('npm run digest', () => {
 
   it('gives the digest kept before workspaces to the bot token’s workspace, and posts it', async () => {
     const legacyDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-legacy-'));
-    const db = new Database(path.join(legacyDir, DATABASE_FILE));
-    for (const step of MIGRATIONS.slice(0, 3)) db.exec(step.sqlite);
-    db.pragma('user_version = 3');
-    db.exec(LEGACY_DIGEST_ROWS);
-    db.close();
+    writeLegacySqlite(legacyDir);
     const { code, stdout } = await digest(['--post'], {
       ...slackEnv(),
       DIGEST_CHANNELS: '',

@@ -2,6 +2,10 @@
  * A digest as the version before workspaces stored it (schema version 3):
  * the rows, in SQL both databases accept, and how the store reads them back.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { DATABASE_FILE } from '../../src/store/sqlite-store.js';
 import type { DigestEntry, DigestSubscription, ReceivedSnapshot } from '../../src/store/store.js';
 
 /** One subscription and one posted day, inserted into version-3 tables. */
@@ -14,6 +18,18 @@ export const LEGACY_DIGEST_ROWS = `
   VALUES ('C0LEGACY1', '2026-11-27', 'posted', 'old-host:1', 1700000000000, 1, '1700000000.000100', NULL,
           '{"grain-corridor":"h1"}', 1700000000500);
 `;
+
+/** Writes the SQLite file of `dataDir` as that version left it, with the rows above. */
+export function writeLegacySqlite(dataDir: string): void {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    for (const step of MIGRATIONS.slice(0, 3)) db.exec(step.sqlite);
+    db.pragma('user_version = 3');
+    db.exec(LEGACY_DIGEST_ROWS);
+  } finally {
+    db.close();
+  }
+}
 
 /** The subscription, before a workspace adopts it. */
 export const LEGACY_SUBSCRIPTION: DigestSubscription = {

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { DATABASE_FILE, LOCK_LEASE_MS, SqliteStore } from '../../src/store/sqlite-store.js';
-import { LEGACY_DIGEST_ROWS, LEGACY_LAST, LEGACY_SUBSCRIPTION } from './legacy-digest.js';
+import { LEGACY_LAST, LEGACY_SUBSCRIPTION, writeLegacySqlite } from './legacy-digest.js';
 import { storeContract } from './store-contract.js';
 
 describe('the store contract', () => {
@@ -111,11 +111,7 @@ describe('schema', () => {
   });
 
   it("upgrades a digest from before workspaces: its rows wait under team '' for the workspace to adopt them", async () => {
-    inFile((db) => {
-      for (const step of MIGRATIONS.slice(0, 3)) db.exec(step.sqlite);
-      db.pragma('user_version = 3');
-      db.exec(LEGACY_DIGEST_ROWS);
-    });
+    writeLegacySqlite(dir);
     const store = SqliteStore.open(dir);
     expect(await store.digestSubscriptions('')).toEqual([LEGACY_SUBSCRIPTION]);
     expect(await store.lastDigest({ teamId: '', channelId: 'C0LEGACY1' })).toEqual(LEGACY_LAST);
