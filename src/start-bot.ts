@@ -5,14 +5,15 @@
  * and stops it again.
  */
 import type { Logger, webApi } from '@slack/bolt';
-import type { Config } from './config.js';
+import { type Config, secretsOf } from './config.js';
 import { CeasefireError } from './errors.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
 import { createDigestSetup } from './slack/digest-setup.js';
-import { EVENTS_PATH } from './slack/http-receiver.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { EVENTS_PATH, INSTALL_PATH } from './slack/http-receiver.js';
+import { installationsFor, type RotatingInstallationStore } from './slack/token-rotation.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 /** The parts of a bot; everything but the configuration has a default built from it. */
@@ -35,6 +36,8 @@ export interface RunningBot {
   knowledge: KnowledgeBase;
   store: Store;
   logger: Logger;
+  /** Many workspaces: their installations (`tokenFor` gives a workspace's fresh bot token); null for one. */
+  installations: RotatingInstallationStore | null;
   /** Stops taking work, waits for work in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -46,18 +49,23 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     options.logger ??
     createLogger({
       level: config.logLevel,
-      secrets: [config.slack.botToken, config.slack.appToken, config.slack.signingSecret],
+      secrets: secretsOf(config),
     });
   const knowledge = options.knowledge ?? (await loadKnowledgeBase(config.knowledgeDir, logger));
-  const store = options.store ?? SqliteStore.open(config.dataDir);
+  // Postgres when DATABASE_URL is set, else SQLite; one that cannot be used stops the start, named by variable.
+  const store = options.store ?? (await openStore(config, logger));
+  // Many workspaces: each workspace's token, from its installation (kept fresh), for requests and the digest.
+  const installations = installationsFor(config, store, logger, options.clientOptions);
   // The digest posts through its own client, on the same client policy as answers (see client-policy.ts).
   const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
+  // The digest posts with the same installations' tokens; with one bot token, in that token's workspace.
   const digest = createDigestSetup({
     config,
     store,
     articles: () => knowledge.articles,
     logger,
     apiUrl: apiUrl ?? null,
+    ...(installations ? { installations } : {}),
   });
   let bot: SlackBot;
   try {
@@ -70,6 +78,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       host: options.host,
       clientPingTimeout: options.clientPingTimeout,
       digest: digest.service,
+      ...(installations ? { installations } : {}),
     });
     await bot.start();
     await digest.start();
@@ -80,7 +89,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   }
   logger.info(
     bot.mode === 'http'
-      ? `Listening for Slack requests on port ${bot.port} at ${EVENTS_PATH} (HTTP mode)`
+      ? `Listening for Slack requests on port ${bot.port} at ${EVENTS_PATH} (HTTP mode)` +
+          (installations ? `; installs start at ${INSTALL_PATH}` : '')
       : 'Connected to Slack (Socket Mode)',
   );
   // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
@@ -96,6 +106,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     knowledge,
     store,
     logger,
+    installations,
     stop: () => {
       stopping ??= stop();
       return stopping;

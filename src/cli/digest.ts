@@ -12,7 +12,7 @@
  */
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../config.js';
+import { type Config, loadConfig, secretsOf } from '../config.js';
 import { buildDigest } from '../digest/build-digest.js';
 import type { Delivery } from '../digest/deliver.js';
 import { postDigests } from '../digest/post-digests.js';
@@ -77,13 +77,13 @@ async function withStore<T>(config: Config, use: (store: Store) => Promise<T>): 
 async function post(config: Config, options: { force: boolean; teamId?: string }): Promise<number> {
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.slack.botToken],
+    secrets: secretsOf(config),
     // stdout carries the one line per conversation; everything else goes to stderr.
     write: (_level, line) => process.stderr.write(`${line}\n`),
   });
   const knowledge = await openKnowledgeBase(config.knowledgeDir);
   return withStore(config, async (store) => {
-    const installations = digestInstallations(config.slack, store);
+    const installations = digestInstallations(config, store, logger);
     await prepareDigest(installations, store, config.digest);
     const deliveries = await postDigests(
       {

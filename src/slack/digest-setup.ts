@@ -23,7 +23,10 @@ export interface DigestSetupOptions {
   logger: Logger;
   /** Web API base URL (null: Slack's own). */
   apiUrl: string | null;
-  /** Where it posts, with which tokens (default: `digestInstallations` for the configuration). */
+  /**
+   * Where it posts, with which tokens: with OAuth, the installation store
+   * that serves requests (default: `digestInstallations` for the configuration).
+   */
   installations?: DigestInstallations;
 }
 
@@ -40,7 +43,7 @@ export interface DigestSetup {
 /** Builds the digest; nothing runs before `start`. */
 export function createDigestSetup(options: DigestSetupOptions): DigestSetup {
   const { config, store, articles, logger } = options;
-  const installations = options.installations ?? digestInstallations(config.slack, store);
+  const installations = options.installations ?? digestInstallations(config, store, logger);
   const poster = createDigestPoster(options.apiUrl, logger);
   const scheduler = new DigestScheduler({
     store,

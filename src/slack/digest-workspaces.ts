@@ -2,26 +2,33 @@
  * The digest's installations and bot tokens (see digest/workspaces.ts) in
  * the two ways the bot runs: with one bot token, the workspace `auth.test`
  * says it belongs to; with OAuth, every installation in the store and its
- * own bot token.
+ * own bot token, from the installation store that serves requests.
  */
-import { type Installation, type InstallationQuery, type InstallationStore, webApi } from '@slack/bolt';
+import { type Logger, webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import { prepareSingleTokenWorkspace } from '../digest/subscriptions.js';
 import type { DigestInstallations } from '../digest/workspaces.js';
 import { NotInstalledError } from '../errors.js';
-import { type InstalledWorkspace, StoreInstallationStore } from '../store/installation-store.js';
 import type { DigestWorkspace, InstallationKey, Store } from '../store/store.js';
 import { slackCallError, slackClientOptions } from './client-policy.js';
+import { installationsFor } from './token-rotation.js';
 
 /**
  * The installations the digest posts through, as the configuration runs
- * the bot: the workspace of SLACK_BOT_TOKEN when it is set, otherwise
- * (OAuth) every installation in the store.
+ * the bot: with OAuth every installation in the store, each with its bot
+ * token kept fresh (the bot's own installation store); otherwise the
+ * workspace of SLACK_BOT_TOKEN.
  */
-export function digestInstallations(slack: Config['slack'], store: Store): DigestInstallations {
-  return slack.botToken
-    ? singleTokenWorkspace(slack.botToken, slack.apiUrl)
-    : installationTokens(new StoreInstallationStore(store));
+export function digestInstallations(
+  config: Pick<Config, 'slack'>,
+  store: Store,
+  logger: Logger,
+  clientOptions?: webApi.WebClientOptions,
+): DigestInstallations {
+  return (
+    installationsFor(config, store, logger, clientOptions) ??
+    singleTokenWorkspace(config.slack.botToken ?? '', config.slack.apiUrl)
+  );
 }
 
 /**
@@ -89,39 +96,4 @@ export class SingleTokenWorkspace implements DigestInstallations {
 /** The single bot token's workspace, asking `auth.test` on the Web API at `apiUrl` (null: Slack's own). */
 export function singleTokenWorkspace(token: string, apiUrl: string | null): SingleTokenWorkspace {
   return new SingleTokenWorkspace(token, new webApi.WebClient(undefined, slackClientOptions(apiUrl)));
-}
-
-/** An installation store that lists its installations, as `StoreInstallationStore` does. */
-export type ListingInstallationStore = Pick<InstallationStore, 'fetchInstallation'> & {
-  listInstallations(): Promise<InstalledWorkspace[]>;
-};
-
-/**
- * Every installed workspace and org, each posting with the bot token its
- * installation has as `fetchInstallation` hands it out. A workspace of an
- * org without an installation of its own posts with its org's.
- */
-export function installationTokens(installations: ListingInstallationStore): DigestInstallations {
-  const tokenFor = async (workspace: InstallationKey): Promise<string> => {
-    const { enterpriseId, teamId } = workspace;
-    let installation: Installation;
-    try {
-      installation = await installations.fetchInstallation(queryOf(workspace));
-    } catch (error) {
-      if (!(error instanceof NotInstalledError && teamId && enterpriseId)) throw error;
-      return tokenFor({ enterpriseId, teamId: null });
-    }
-    const token = installation.bot?.token;
-    if (!token)
-      throw new NotInstalledError(`The installation of ${teamId ?? enterpriseId} has no bot token.`);
-    return token;
-  };
-  return { listInstallations: () => installations.listInstallations(), tokenFor };
-}
-
-/** The look-up of an installation: an org-wide one by its enterprise id alone. */
-function queryOf({ enterpriseId, teamId }: InstallationKey): InstallationQuery<boolean> {
-  return teamId
-    ? { teamId, enterpriseId: enterpriseId ?? undefined, isEnterpriseInstall: false }
-    : { teamId: undefined, enterpriseId: enterpriseId ?? '', isEnterpriseInstall: true };
 }

@@ -18,10 +18,9 @@ import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
 import { slackClientOptions } from '../../src/slack/client-policy.js';
 import { DIGEST_EVENT_TYPE, SlackDigestPoster } from '../../src/slack/digest-poster.js';
-import { installationTokens } from '../../src/slack/digest-workspaces.js';
-import { StoreInstallationStore } from '../../src/store/installation-store.js';
 import { DATABASE_FILE, SqliteStore } from '../../src/store/sqlite-store.js';
 import { orgInstall, workspaceInstall } from '../helpers/installations.js';
+import { oauthInstallations } from '../helpers/oauth.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
@@ -51,7 +50,7 @@ function deps(overrides: Partial<DeliveryDeps> = {}, timeout = 10_000): Delivery
   return {
     store,
     poster: new SlackDigestPoster(client, { logger, sleep: async (ms) => void waits.push(ms) }),
-    installations: installationTokens(new StoreInstallationStore(store)),
+    installations: oauthInstallations(store, slack.apiUrl),
     articles: () => articles,
     logger,
     owner: 'test',
@@ -124,7 +123,7 @@ beforeEach(async () => {
   store = SqliteStore.open(dir, { now: () => clock.getTime() });
   // Two workspaces installed through OAuth, each with its own bot token.
   for (const teamId of ['T1', 'T2']) {
-    await new StoreInstallationStore(store).storeInstallation(workspaceInstall(teamId, 'U1'));
+    await oauthInstallations(store).storeInstallation(workspaceInstall(teamId, 'U1'));
   }
   waits = [];
   logs = [];
@@ -172,7 +171,7 @@ describe('deliverDigest', () => {
   });
 
   it('posts a workspace of an org with the org-wide installation’s token', async () => {
-    await new StoreInstallationStore(store).storeInstallation(orgInstall('E1', 'U1'));
+    await oauthInstallations(store).storeInstallation(orgInstall('E1', 'U1'));
     const inOrg = { ...at('C1', 'T5'), enterpriseId: 'E1' };
     expect(await deliverDigest(deps(), inOrg)).toMatchObject({ status: 'posted' });
     expect(posts().map((c) => c.authorization)).toEqual(['Bearer bot-token-E1']);

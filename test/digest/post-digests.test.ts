@@ -16,11 +16,10 @@ import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
 import { slackClientOptions } from '../../src/slack/client-policy.js';
 import { DIGEST_EVENT_TYPE, SlackDigestPoster } from '../../src/slack/digest-poster.js';
-import { installationTokens } from '../../src/slack/digest-workspaces.js';
-import { StoreInstallationStore } from '../../src/store/installation-store.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
 import type { DigestSubscription, Store } from '../../src/store/store.js';
 import { orgInstall, workspaceInstall } from '../helpers/installations.js';
+import { oauthInstallations } from '../helpers/oauth.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
@@ -46,7 +45,7 @@ beforeEach(async () => {
   logs = [];
   slack.calls.length = 0;
   const store = await open();
-  const installations = new StoreInstallationStore(store);
+  const installations = oauthInstallations(store);
   await installations.storeInstallation(workspaceInstall('T1', 'U1'));
   await installations.storeInstallation(workspaceInstall('T2', 'U2'));
   await installations.storeInstallation(orgInstall('E1', 'U3'));
@@ -96,7 +95,7 @@ function deps(store: Store, owner = 'digest-post'): DeliveryDeps {
     poster: new SlackDigestPoster(new webApi.WebClient(undefined, slackClientOptions(slack.apiUrl)), {
       logger,
     }),
-    installations: installationTokens(new StoreInstallationStore(store)),
+    installations: oauthInstallations(store, slack.apiUrl),
     articles: () => articles,
     logger,
     owner,

@@ -16,10 +16,9 @@ import type { Digest } from '../../src/digest-types.js';
 import { SlackCallError, type SlackFailureCode, StoreError } from '../../src/errors.js';
 import { loadKnowledge } from '../../src/knowledge/load-knowledge.js';
 import { createLogger } from '../../src/log.js';
-import { installationTokens } from '../../src/slack/digest-workspaces.js';
-import { StoreInstallationStore } from '../../src/store/installation-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { workspaceInstall } from '../helpers/installations.js';
+import { oauthInstallations } from '../helpers/oauth.js';
 
 const { articles } = await loadKnowledge('test/fixtures/articles');
 
@@ -98,13 +97,13 @@ async function startScheduler(
   const store = openStore();
   await subscribe(store, subscriptions);
   // Installed in T1 and T2 (through OAuth), each with a bot token of its own.
-  const installations = new StoreInstallationStore(store);
+  const installations = oauthInstallations(store);
   for (const teamId of ['T1', 'T2']) await installations.storeInstallation(workspaceInstall(teamId, 'U1'));
   const scheduler = new DigestScheduler(
     {
       store,
       poster,
-      installations: installationTokens(installations),
+      installations,
       articles: () => articles,
       logger: createLogger({ level: 'warn', write: (_level, line) => logs.push(line) }),
       owner: `scheduler-${schedulers.length}`,

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestToken } from '../../src/digest/workspaces.js';
 import { NotInstalledError, SlackCallError } from '../../src/errors.js';
-import { installationTokens, singleTokenWorkspace } from '../../src/slack/digest-workspaces.js';
-import { StoreInstallationStore } from '../../src/store/installation-store.js';
+import { singleTokenWorkspace } from '../../src/slack/digest-workspaces.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { BOT_TOKEN } from '../helpers/credentials.js';
 import { orgInstall, workspaceInstall } from '../helpers/installations.js';
+import { oauthInstallations } from '../helpers/oauth.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 
 let slack: SlackStandIn;
@@ -55,18 +55,17 @@ describe('a single bot token', () => {
 
 describe('installations (OAuth)', () => {
   it('gives each workspace its own bot token, an org’s workspaces the org-wide one, and none elsewhere', async () => {
-    const installations = new StoreInstallationStore(store);
+    const installations = oauthInstallations(store, slack.apiUrl);
     await installations.storeInstallation(workspaceInstall('T1', 'U1'));
     await installations.storeInstallation(workspaceInstall('T2', 'U1', 'E1'));
     await installations.storeInstallation(orgInstall('E2', 'U1'));
-    const tokens = installationTokens(installations);
-    expect(await tokens.listInstallations()).toEqual([
+    expect(await installations.listInstallations()).toEqual([
       expect.objectContaining({ enterpriseId: null, teamId: 'T1' }),
       expect.objectContaining({ enterpriseId: 'E1', teamId: 'T2' }),
       expect.objectContaining({ enterpriseId: 'E2', teamId: null }),
     ]);
     const tokenOf = (teamId: string, enterpriseId: string | null = null) =>
-      digestToken(tokens, { teamId, enterpriseId });
+      digestToken(installations, { teamId, enterpriseId });
     expect(await tokenOf('T1')).toBe('bot-token-T1');
     expect(await tokenOf('T2', 'E1')).toBe('bot-token-T2');
     expect(await tokenOf('T7', 'E2')).toBe('bot-token-E2');
@@ -74,6 +73,8 @@ describe('installations (OAuth)', () => {
     expect(await tokenOf('T8', 'E1')).toBeNull();
     await store.deleteWorkspace({ teamId: 'T1' });
     expect(await tokenOf('T1')).toBeNull();
-    await expect(tokens.tokenFor({ teamId: 'T1', enterpriseId: null })).rejects.toThrow(NotInstalledError);
+    await expect(installations.tokenFor({ teamId: 'T1', enterpriseId: null })).rejects.toThrow(
+      NotInstalledError,
+    );
   });
 });
