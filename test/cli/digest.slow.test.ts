@@ -11,7 +11,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { workspaceInstall } from '../helpers/installations.js';
+import { OAUTH_ENV, oauthInstallations } from '../helpers/oauth.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 import { SlackStandIn } from '../helpers/slack-stand-in.js';
 import { writeLegacySqlite } from '../store/legacy-digest.js';
@@ -232,6 +235,48 @@ describe('npm run digest', () => {
     } finally {
       await database.drop();
       await rm(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it('with OAuth, --post posts each installed workspace’s channels with its own token; --team of another fails', async () => {
+    const database = await createTestDatabase();
+    try {
+      const store = await PostgresStore.open(database.url);
+      const installations = oauthInstallations(store);
+      for (const teamId of ['T0A', 'T0B']) {
+        await installations.storeInstallation(workspaceInstall(teamId, 'U1'));
+        await store.saveDigestSubscription({
+          teamId,
+          channelId: 'C0OAUTH01',
+          enterpriseId: null,
+          time: '00:00',
+          timeZone: 'Pacific/Kiritimati',
+          source: 'command',
+          subscribedBy: 'U1',
+        });
+      }
+      await store.close();
+      const env = { ...OAUTH_ENV, SLACK_API_URL: slack.apiUrl, DATABASE_URL: database.url };
+      const before = slack.callsOf('chat.postMessage').length;
+      const [all, other] = await Promise.all([
+        digest(['--post'], env),
+        digest(['--post', '--team', 'T0C', '--force'], env),
+      ]);
+      expect(all.code, all.stderr).toBe(0);
+      expect(all.stdout).toMatch(
+        /^T0A\/C0OAUTH01: posted the digest for .*\nT0B\/C0OAUTH01: posted the digest for /,
+      );
+      expect(
+        slack
+          .callsOf('chat.postMessage')
+          .slice(before)
+          .map((c) => c.authorization),
+      ).toEqual(['Bearer bot-token-T0A', 'Bearer bot-token-T0B']);
+      expect(other.code).toBe(1);
+      expect(other.stderr).toContain('--team T0C: the app is not installed in workspace T0C');
+      expect(other.stderr).toContain('Installed: T0A, T0B.');
+    } finally {
+      await database.drop();
     }
   });
 
