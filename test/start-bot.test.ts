@@ -14,6 +14,7 @@ import { createTestDatabase } from './helpers/postgres.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN, startTestBot } from './helpers/test-bot.js';
+import { LEGACY_LAST, LEGACY_SUBSCRIPTION, writeLegacySqlite } from './store/legacy-digest.js';
 
 const KNOWLEDGE = path.resolve('knowledge');
 
@@ -98,6 +99,29 @@ describe('startBot failures', () => {
       expect(startupMessage(error)).toContain(`PORT ${port}`);
     } finally {
       await first.close();
+    }
+  });
+});
+
+describe('the digest at start', () => {
+  it('gives the subscriptions and ledger kept before workspaces to the bot token’s workspace', async () => {
+    const dataDir = path.join(dir, 'legacy');
+    await mkdir(dataDir);
+    writeLegacySqlite(dataDir);
+    const bot = await startTestBot({ env: { DATA_DIR: dataDir } });
+    try {
+      const { store } = bot.running;
+      // T0001: the workspace the stand-in's auth.test names for the bot token.
+      expect(await store.digestSubscriptions('T0001')).toEqual([{ ...LEGACY_SUBSCRIPTION, teamId: 'T0001' }]);
+      expect(await store.digestSubscriptions('')).toEqual([]);
+      expect((await store.lastDigest({ teamId: 'T0001', channelId: 'C0LEGACY1' }))?.snapshot).toEqual(
+        LEGACY_LAST.snapshot,
+      );
+      expect(bot.logs.join('\n')).toContain(
+        "The digest's 2 earlier subscription and ledger row(s) now belong to this bot token's workspace",
+      );
+    } finally {
+      await bot.close();
     }
   });
 });

@@ -21,6 +21,8 @@ export interface RequestContext {
   userId: string;
   channelId: string | null;
   teamId: string | null;
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
   /** The subcommand table in use (help lists it). */
   subcommands: readonly Subcommand[];
   /** The daily digest, when the bot runs one. */

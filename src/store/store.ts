@@ -30,9 +30,28 @@ export interface FeedbackTotals {
   unhelpful: number;
 }
 
-/** A channel that gets the daily digest. */
-export interface DigestSubscription {
+/**
+ * A conversation in a workspace: the key of the digest's subscriptions and
+ * ledger. A Slack Connect channel has one id in every workspace that shares
+ * it, so the channel id alone does not say whose digest it is.
+ */
+export interface DigestChannel {
+  /** The workspace (team id); '' only on rows from before workspaces, until `adoptDigests`. */
+  teamId: string;
   channelId: string;
+}
+
+/** A workspace as the digest records it: an Enterprise Grid org's uninstall finds its rows by `enterpriseId`. */
+export interface DigestWorkspace {
+  teamId: string;
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
+}
+
+/** A conversation that gets the daily digest. */
+export interface DigestSubscription extends DigestChannel {
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
   /** Local time, HH:MM. */
   time: string;
   /** IANA time zone. */
@@ -57,8 +76,7 @@ export interface DigestSubscription {
 export type DigestState = 'claimed' | 'posted' | 'skipped' | 'failed' | 'uncertain';
 
 /** One ledger entry. */
-export interface DigestEntry {
-  channelId: string;
+export interface DigestEntry extends DigestChannel {
   /** The channel's local date, YYYY-MM-DD. */
   date: string;
   state: DigestState;
@@ -120,22 +138,26 @@ export interface Store {
   recordFeedback(feedback: Feedback): Promise<void>;
   /** Totals of all ratings. */
   feedbackTotals(): Promise<FeedbackTotals>;
-  /** Every digest subscription, by channel id. */
-  digestSubscriptions(): Promise<DigestSubscription[]>;
+  /** A workspace's digest subscriptions, by channel id. */
+  digestSubscriptions(teamId: string): Promise<DigestSubscription[]>;
+  /** Every workspace's digest subscriptions, by team id then channel id (the scheduler's list). */
+  allDigestSubscriptions(): Promise<DigestSubscription[]>;
+  /** One conversation's subscription, or null. */
+  digestSubscription(channel: DigestChannel): Promise<DigestSubscription | null>;
   /** Adds or replaces a subscription (its status starts `active`). */
   saveDigestSubscription(subscription: Omit<DigestSubscription, 'status' | 'lastError'>): Promise<void>;
   /** Removes a subscription; resolves false when there was none. */
-  removeDigestSubscription(channelId: string): Promise<boolean>;
+  removeDigestSubscription(channel: DigestChannel): Promise<boolean>;
   /** Marks a subscription working again (`error` null) or failing with Slack's error code. */
-  markDigestSubscription(channelId: string, error: string | null): Promise<void>;
+  markDigestSubscription(channel: DigestChannel, error: string | null): Promise<void>;
   /**
-   * Atomically claims `(channelId, date)` for `owner`. Succeeds when the day
-   * has no entry, its last attempt failed or was uncertain, its claim is
+   * Atomically claims `(team, channel, date)` for `owner`. Succeeds when the
+   * day has no entry, its last attempt failed or was uncertain, its claim is
    * older than `staleAfterMs` (the claimant died), or `force` is set and it
-   * was already posted or skipped.
+   * was already posted or skipped. A new entry records the workspace's org.
    */
   claimDigest(
-    channelId: string,
+    channel: DigestChannel & Pick<DigestWorkspace, 'enterpriseId'>,
     date: string,
     owner: string,
     staleAfterMs: number,
@@ -143,17 +165,30 @@ export interface Store {
   ): Promise<DigestClaim>;
   /** Records the outcome of a claimed day: posted (with its message ts) or skipped, and what was delivered. */
   finishDigest(
-    channelId: string,
+    channel: DigestChannel,
     date: string,
     outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
     snapshot: ReceivedSnapshot,
   ): Promise<void>;
   /** Records that a claimed day was not posted (`failed`) or may have been (`uncertain`), with the error code. */
-  abandonDigest(channelId: string, date: string, state: 'failed' | 'uncertain', error: string): Promise<void>;
+  abandonDigest(
+    channel: DigestChannel,
+    date: string,
+    state: 'failed' | 'uncertain',
+    error: string,
+  ): Promise<void>;
   /** A day's ledger entry, or null. */
-  digestEntry(channelId: string, date: string): Promise<DigestEntry | null>;
-  /** The latest posted or skipped entry of a channel and what it delivered, or null before its first digest. */
-  lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
+  digestEntry(channel: DigestChannel, date: string): Promise<DigestEntry | null>;
+  /** The latest posted or skipped entry of a conversation and what it delivered, or null before its first digest. */
+  lastDigest(channel: DigestChannel): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
+  /**
+   * Gives the subscriptions and ledger entries kept before the digest knew
+   * workspaces (team '') to `workspace`, the one the single bot token serves,
+   * in one atomic step that any number of processes may run at once. Where
+   * the workspace already has its own row for the same key, its own row
+   * stays and the old one goes. Resolves how many rows were adopted.
+   */
+  adoptDigests(workspace: DigestWorkspace): Promise<number>;
   /**
    * Saves an installation as its workspace's (or org's) latest, and as the
    * latest of the user who installed it there, in one step.
@@ -169,9 +204,10 @@ export interface Store {
   /** The latest installation of every workspace and org, ordered by enterprise id then team id. */
   installations(): Promise<StoredInstallation[]>;
   /**
-   * Forgets a workspace that uninstalled the app: its installations and its
-   * readers' feedback. For an org, every installation in the org and the
-   * feedback recorded with its enterprise id.
+   * Forgets a workspace that uninstalled the app: its installations, its
+   * readers' feedback, and its digest subscriptions and ledger. For an org,
+   * every installation in the org, and the feedback and digest rows recorded
+   * with its enterprise id (those of every workspace in the org).
    */
   deleteWorkspace(workspace: Workspace): Promise<void>;
   /**

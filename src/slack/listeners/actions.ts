@@ -125,6 +125,7 @@ function requestOf(
     userId: body.user.id,
     channelId: body.channel?.id ?? null,
     teamId: body.team?.id ?? null,
+    enterpriseId: body.enterprise?.id ?? body.team?.enterprise_id ?? null,
   };
   return { ref, context };
 }
