@@ -28,6 +28,7 @@ import type {
   DigestSubscription,
   Feedback,
   FeedbackTotals,
+  Gap,
   InstallationKey,
   LockOptions,
   ReceivedSnapshot,
@@ -83,9 +84,25 @@ export class SqliteStore implements Store {
            helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
            enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
       ),
+      rating: db.prepare(
+        'SELECT helpful FROM feedback WHERE user_id = ? AND question = ? AND fact_offset = ?',
+      ),
       totals: db.prepare(
         'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
       ),
+      insertGap: db.prepare(
+        `INSERT INTO gaps (kind, question, surface, team_id, enterprise_id, recorded_at)
+         VALUES (@kind, @question, @surface, @teamId, @enterpriseId, @at)`,
+      ),
+      gaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? ORDER BY recorded_at, id`,
+      ),
+      teamGaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? AND team_id = ? ORDER BY recorded_at, id`,
+      ),
+      purgeGaps: db.prepare('DELETE FROM gaps WHERE recorded_at < ?'),
       subscriptions: db.prepare(
         `SELECT channel_id AS channelId, time, time_zone AS timeZone, source, subscribed_by AS subscribedBy,
                 status, last_error AS lastError
@@ -158,6 +175,10 @@ export class SqliteStore implements Store {
         team_id: db.prepare('DELETE FROM feedback WHERE team_id = ?'),
         enterprise_id: db.prepare('DELETE FROM feedback WHERE enterprise_id = ?'),
       },
+      deleteWorkspaceGaps: {
+        team_id: db.prepare('DELETE FROM gaps WHERE team_id = ?'),
+        enterprise_id: db.prepare('DELETE FROM gaps WHERE enterprise_id = ?'),
+      },
       expireLease: db.prepare('DELETE FROM leases WHERE name = ? AND expires_at <= ?'),
       takeLease: db.prepare('INSERT OR IGNORE INTO leases (name, owner, expires_at) VALUES (?, ?, ?)'),
       releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
@@ -213,19 +234,47 @@ export class SqliteStore implements Store {
     });
   }
 
-  async recordFeedback(feedback: Feedback): Promise<void> {
-    this.run(() =>
-      this.statements.feedback.run({
-        ...feedback,
-        enterpriseId: feedback.enterpriseId ?? null,
-        helpful: feedback.helpful ? 1 : 0,
-        at: this.now(),
-      }),
+  async recordFeedback(feedback: Feedback): Promise<boolean> {
+    const helpful = feedback.helpful ? 1 : 0;
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const before = this.statements.rating.get(feedback.userId, feedback.question, feedback.offset) as
+            | { helpful: number }
+            | undefined;
+          this.statements.feedback.run({
+            ...feedback,
+            enterpriseId: feedback.enterpriseId ?? null,
+            helpful,
+            at: this.now(),
+          });
+          return before?.helpful !== helpful;
+        })
+        .immediate(),
     );
   }
 
   async feedbackTotals(): Promise<FeedbackTotals> {
     return this.run(() => this.statements.totals.get() as FeedbackTotals);
+  }
+
+  async recordGap(gap: Omit<Gap, 'at'>): Promise<void> {
+    this.run(() =>
+      this.statements.insertGap.run({ ...gap, enterpriseId: gap.enterpriseId ?? null, at: this.now() }),
+    );
+  }
+
+  async gaps(sinceMs: number, teamId?: string): Promise<Gap[]> {
+    return this.run(
+      () =>
+        (teamId === undefined
+          ? this.statements.gaps.all(sinceMs)
+          : this.statements.teamGaps.all(sinceMs, teamId)) as Gap[],
+    );
+  }
+
+  async purgeGaps(beforeMs: number): Promise<number> {
+    return this.run(() => this.statements.purgeGaps.run(beforeMs).changes);
   }
 
   async digestSubscriptions(): Promise<DigestSubscription[]> {
@@ -363,6 +412,7 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         this.statements.deleteWorkspaceInstallations[column].run(id);
         this.statements.deleteWorkspaceFeedback[column].run(id);
+        this.statements.deleteWorkspaceGaps[column].run(id);
       })(),
     );
   }
