@@ -39,6 +39,10 @@ export interface Config {
     timeZone: string;
     skipUnchanged: boolean;
   };
+  gaps: {
+    /** Days a question the articles did not answer is kept for `npm run gaps`; 0 keeps none. */
+    retentionDays: number;
+  };
 }
 
 /** What the caller is about to do, which decides the variables it needs. */
@@ -77,6 +81,8 @@ export function isPostgresUrl(url: string): boolean {
     return false;
   }
 }
+
+const RETENTION_RULE = 'must be a whole number of days from 0 (keeps none) to 36500';
 
 const schema = z.object({
   KNOWLEDGE_DIR: optionalText.default('./knowledge'),
@@ -145,6 +151,11 @@ const schema = z.object({
     .default('false')
     .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  GAPS_RETENTION_DAYS: optionalText
+    .default('30')
+    .pipe(z.string().regex(/^\d+$/, RETENTION_RULE))
+    .transform(Number)
+    .pipe(z.number().max(36_500, RETENTION_RULE)),
 });
 
 /** Every environment variable the bot reads. `.env.example` documents exactly these. */
@@ -195,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
       timeZone: v.DIGEST_TZ,
       skipUnchanged: v.DIGEST_SKIP_UNCHANGED,
     },
+    gaps: { retentionDays: v.GAPS_RETENTION_DAYS },
   };
 }
 
