@@ -11,6 +11,7 @@ import { DigestService } from './digest/digest-service.js';
 import { DigestScheduler } from './digest/scheduler.js';
 import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
 import { CeasefireError } from './errors.js';
+import { GapLog } from './gaps/gap-log.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
@@ -72,6 +73,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     defaults: config.digest,
     scheduler,
   });
+  const gaps = new GapLog({ store, retentionDays: config.gaps.retentionDays, logger });
   let bot: SlackBot;
   try {
     bot = createSlackBot({
@@ -83,6 +85,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       host: options.host,
       clientPingTimeout: options.clientPingTimeout,
       digest,
+      gaps,
     });
     await bot.start();
     await syncConfiguredSubscriptions(store, config.digest);
@@ -100,9 +103,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
   // A knowledge base handed in (tests) is the caller's to manage.
   const watcher = options.knowledge ? null : knowledge.watch({ logger });
+  // Questions past GAPS_RETENTION_DAYS go at start and then daily, even when none is asked.
+  const stopPurging = gaps.purgeDaily();
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await Promise.all([watcher?.close(), scheduler.stop(), bot.stop()]);
+    await Promise.all([watcher?.close(), scheduler.stop(), bot.stop(), stopPurging()]);
     await store.close();
   };
   return {
