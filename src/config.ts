@@ -30,6 +30,8 @@ export interface Config {
     /** Web API base URL (ends with `/`), or null for Slack's own. */
     apiUrl: string | null;
     mode: SlackMode | null;
+    /** Many workspaces: the app's OAuth credentials (HTTP mode, no bot token); null for one workspace. */
+    oauth: OAuthConfig | null;
   };
   digest: {
     channels: string[];
@@ -43,6 +45,14 @@ export interface Config {
     /** Days a question the articles did not answer is kept for `npm run gaps`; 0 keeps none. */
     retentionDays: number;
   };
+}
+
+/** The app's OAuth credentials, from its Basic Information page (the state secret is the bot's own). */
+export interface OAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth `state`, so an install started on one process can finish on another. */
+  stateSecret: string;
 }
 
 /** What the caller is about to do, which decides the variables it needs. */
@@ -123,6 +133,24 @@ const schema = z.object({
       .regex(/^[0-9a-f]{16,}$/i, 'must be the hex signing secret (Basic Information page)')
       .optional(),
   ),
+  SLACK_CLIENT_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+\.\d+$/, 'must be the client ID like 1234567890.1234567890 (Basic Information page)')
+      .optional(),
+  ),
+  SLACK_CLIENT_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{16,}$/i, 'must be the hex client secret (Basic Information page)')
+      .optional(),
+  ),
+  SLACK_STATE_SECRET: optionalText.pipe(
+    z
+      .string()
+      .min(32, 'must be a random text of at least 32 characters, e.g. from: openssl rand -hex 32')
+      .optional(),
+  ),
   SLACK_API_URL: optionalText.pipe(
     z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://slack.com/api/' })
@@ -172,21 +200,15 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
     : parsed.error.issues.map((i) => ({ variable: String(i.path[0]), problem: i.message }));
   const v = parsed.success ? parsed.data : null;
   const present = (key: string) => Boolean(env[key]?.trim());
-  if (purpose !== 'offline' && !present('SLACK_BOT_TOKEN')) {
-    issues.push({
-      variable: 'SLACK_BOT_TOKEN',
-      problem: 'is required (xoxb-…, from OAuth & Permissions after installing the app)',
-    });
-  }
-  if (purpose === 'bot' && !present('SLACK_APP_TOKEN') && !present('SLACK_SIGNING_SECRET')) {
-    issues.push({
-      variable: 'SLACK_APP_TOKEN',
-      problem:
-        'is required for Socket Mode (xapp-…); or set SLACK_SIGNING_SECRET to run in HTTP mode instead',
-    });
+  const manyWorkspaces = OAUTH_KEYS.some(present);
+  if (purpose !== 'offline') {
+    issues.push(
+      ...(manyWorkspaces ? oauthIssues(present, purpose) : singleWorkspaceIssues(present, purpose)),
+    );
   }
   if (issues.length || !v) throw new ConfigError(dedupe(issues), HINT);
   const mode: SlackMode | null = v.SLACK_APP_TOKEN ? 'socket' : v.SLACK_SIGNING_SECRET ? 'http' : null;
+  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret } = v;
   return {
     knowledgeDir: v.KNOWLEDGE_DIR,
     dataDir: v.DATA_DIR,
@@ -199,6 +221,7 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
       signingSecret: v.SLACK_SIGNING_SECRET ?? null,
       apiUrl: v.SLACK_API_URL ?? null,
       mode,
+      oauth: clientId && clientSecret && stateSecret ? { clientId, clientSecret, stateSecret } : null,
     },
     digest: {
       channels: v.DIGEST_CHANNELS,
@@ -208,6 +231,88 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
     },
     gaps: { retentionDays: v.GAPS_RETENTION_DAYS },
   };
+}
+
+/** The variables that turn on many workspaces (OAuth); all three or none. */
+const OAUTH_KEYS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** One workspace: its bot token, and for the bot a way to reach Slack (Socket Mode or HTTP). */
+function singleWorkspaceIssues(present: (key: string) => boolean, purpose: ConfigPurpose): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!present('SLACK_BOT_TOKEN')) {
+    issues.push({
+      variable: 'SLACK_BOT_TOKEN',
+      problem:
+        'is required (xoxb-…, from OAuth & Permissions after installing the app); ' +
+        'or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET to serve many workspaces',
+    });
+  }
+  if (purpose === 'bot' && !present('SLACK_APP_TOKEN') && !present('SLACK_SIGNING_SECRET')) {
+    issues.push({
+      variable: 'SLACK_APP_TOKEN',
+      problem:
+        'is required for Socket Mode (xapp-…); or set SLACK_SIGNING_SECRET to run in HTTP mode instead',
+    });
+  }
+  return issues;
+}
+
+/**
+ * Many workspaces: the three OAuth variables together, in HTTP mode, with
+ * each workspace's token from its installation. Bolt takes either one token
+ * or installations, never both, and DIGEST_CHANNELS names channels of the
+ * one workspace a bot token belongs to.
+ */
+function oauthIssues(present: (key: string) => boolean, purpose: ConfigPurpose): ConfigIssue[] {
+  const set = OAUTH_KEYS.filter(present).join(', ');
+  const issues: ConfigIssue[] = OAUTH_KEYS.filter((key) => !present(key)).map((variable) => ({
+    variable,
+    problem: `is required with ${set} to serve many workspaces (OAuth); or leave all three empty for one workspace`,
+  }));
+  const unwanted: [string, string][] = [
+    ['SLACK_BOT_TOKEN', 'each workspace’s token comes from its installation'],
+    ['SLACK_APP_TOKEN', 'many workspaces are served in HTTP mode, not Socket Mode'],
+    ['DIGEST_CHANNELS', 'it names channels of one workspace; channels subscribe with /ceasefire digest on'],
+  ];
+  for (const [variable, why] of unwanted) {
+    if (present(variable)) {
+      issues.push({
+        variable,
+        problem: `must be empty when SLACK_CLIENT_ID and the other OAuth variables are set: ${why}`,
+      });
+    }
+  }
+  if (purpose === 'bot' && !present('SLACK_SIGNING_SECRET')) {
+    issues.push({
+      variable: 'SLACK_SIGNING_SECRET',
+      problem:
+        'is required to serve many workspaces (OAuth), which runs in HTTP mode (Basic Information page)',
+    });
+  }
+  return issues;
+}
+
+/**
+ * Every secret value in a configuration, for the logger to remove wherever
+ * it appears: tokens, the signing, client and state secrets, and the
+ * database password (as written in DATABASE_URL and decoded).
+ */
+export function secretsOf(config: Config): string[] {
+  const { botToken, appToken, signingSecret, oauth } = config.slack;
+  const secrets = [botToken, appToken, signingSecret, oauth?.clientSecret, oauth?.stateSecret];
+  if (config.databaseUrl) {
+    const { password } = new URL(config.databaseUrl);
+    secrets.push(password, decodedOrNull(password));
+  }
+  return [...new Set(secrets.filter((s): s is string => Boolean(s)))];
+}
+
+function decodedOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import type { Logger, webApi } from '@slack/bolt';
-import type { Config } from './config.js';
+import { type Config, secretsOf } from './config.js';
 import { DigestService } from './digest/digest-service.js';
 import { DigestScheduler } from './digest/scheduler.js';
 import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
@@ -16,8 +16,9 @@ import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
 import { createDigestPoster } from './slack/digest-poster.js';
-import { EVENTS_PATH } from './slack/http-receiver.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { EVENTS_PATH, INSTALL_PATH } from './slack/http-receiver.js';
+import { installationsFor, type RotatingInstallationStore } from './slack/token-rotation.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 /** The parts of a bot; everything but the configuration has a default built from it. */
@@ -40,6 +41,8 @@ export interface RunningBot {
   knowledge: KnowledgeBase;
   store: Store;
   logger: Logger;
+  /** Many workspaces: their installations (`tokenFor` gives a workspace's fresh bot token); null for one. */
+  installations: RotatingInstallationStore | null;
   /** Stops taking work, waits for work in flight, closes the store. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -51,10 +54,13 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     options.logger ??
     createLogger({
       level: config.logLevel,
-      secrets: [config.slack.botToken, config.slack.appToken, config.slack.signingSecret],
+      secrets: secretsOf(config),
     });
   const knowledge = options.knowledge ?? (await loadKnowledgeBase(config.knowledgeDir, logger));
-  const store = options.store ?? SqliteStore.open(config.dataDir);
+  // Postgres when DATABASE_URL is set, else SQLite; one that cannot be used stops the start, named by variable.
+  const store = options.store ?? (await openStore(config, logger));
+  // Many workspaces: each workspace's token, from its installation (kept fresh), for requests and the digest.
+  const installations = installationsFor(config, store, logger, options.clientOptions);
   // The digest posts through its own client, on the same client policy as answers (see client-policy.ts).
   const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
   const poster = createDigestPoster(config.slack.botToken ?? '', apiUrl ?? null, logger);
@@ -86,6 +92,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       clientPingTimeout: options.clientPingTimeout,
       digest,
       gaps,
+      ...(installations ? { installations } : {}),
     });
     await bot.start();
     await syncConfiguredSubscriptions(store, config.digest);
@@ -97,7 +104,8 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   }
   logger.info(
     bot.mode === 'http'
-      ? `Listening for Slack requests on port ${bot.port} at ${EVENTS_PATH} (HTTP mode)`
+      ? `Listening for Slack requests on port ${bot.port} at ${EVENTS_PATH} (HTTP mode)` +
+          (installations ? `; installs start at ${INSTALL_PATH}` : '')
       : 'Connected to Slack (Socket Mode)',
   );
   // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
@@ -115,6 +123,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     knowledge,
     store,
     logger,
+    installations,
     stop: () => {
       stopping ??= stop();
       return stopping;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, parseConfig } from '../src/config.js';
+import { CONFIG_KEYS, parseConfig, secretsOf } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 
 const BOT = 'xoxb-1234-5678-abcdefghijkl';
@@ -114,8 +114,127 @@ describe('configuration', () => {
     }
   });
 
-  it('documents exactly the variables it reads in .env.example', () => {
-    const documented = [...readFileSync('.env.example', 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+  it('documents exactly the variables it reads in .env.example, each under a comment', () => {
+    const example = readFileSync('.env.example', 'utf8');
+    const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
     expect(documented.sort()).toEqual([...CONFIG_KEYS].sort());
+    const lines = example.split('\n');
+    const uncommented = lines
+      .filter((line, i) => /^[A-Z_]+=/.test(line) && !lines[i - 1]?.startsWith('#'))
+      .map((line) => line.split('=')[0]);
+    expect(uncommented).toEqual([]);
+  });
+});
+
+describe('many workspaces (OAuth)', () => {
+  const OAUTH = {
+    SLACK_CLIENT_ID: '1234567890.0987654321',
+    SLACK_CLIENT_SECRET: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+    SLACK_STATE_SECRET: 'state-secret-of-at-least-32-characters',
+    SLACK_SIGNING_SECRET: SECRET,
+  };
+
+  it('turns on with the client ID, client secret and state secret, in HTTP mode, without a bot token', () => {
+    const config = parseConfig(OAUTH, 'bot');
+    expect(config.slack).toMatchObject({
+      mode: 'http',
+      botToken: null,
+      oauth: {
+        clientId: OAUTH.SLACK_CLIENT_ID,
+        clientSecret: OAUTH.SLACK_CLIENT_SECRET,
+        stateSecret: OAUTH.SLACK_STATE_SECRET,
+      },
+    });
+  });
+
+  it('stays off in the single-workspace modes', () => {
+    expect(parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: SECRET }, 'bot').slack.oauth).toBeNull();
+    expect(
+      parseConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A-1-b' }, 'bot').slack.oauth,
+    ).toBeNull();
+  });
+
+  it.each([
+    ['SLACK_CLIENT_ID', ['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET']],
+    ['SLACK_CLIENT_SECRET', ['SLACK_CLIENT_ID', 'SLACK_STATE_SECRET']],
+    ['SLACK_STATE_SECRET', ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET']],
+  ])('names the missing variables when only %s is set', (only, missing) => {
+    const { issues, message } = issuesOf(
+      { SLACK_SIGNING_SECRET: SECRET, [only]: OAUTH[only as keyof typeof OAUTH] },
+      'bot',
+    );
+    expect(issues.sort()).toEqual(missing);
+    expect(message).toContain(`is required with ${only} to serve many workspaces`);
+  });
+
+  it('names the one missing variable of a partial set', () => {
+    const { SLACK_STATE_SECRET: _, ...partial } = OAUTH;
+    expect(issuesOf(partial, 'bot').issues).toEqual(['SLACK_STATE_SECRET']);
+  });
+
+  it('refuses a bot token or an app token alongside them, by variable name', () => {
+    const { issues, message } = issuesOf(
+      { ...OAUTH, SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: 'xapp-1-A-1-b' },
+      'bot',
+    );
+    expect(issues.sort()).toEqual(['SLACK_APP_TOKEN', 'SLACK_BOT_TOKEN']);
+    expect(message).toMatch(/SLACK_BOT_TOKEN: must be empty when SLACK_CLIENT_ID .* installation/);
+    expect(message).not.toContain(BOT);
+  });
+
+  it('needs the signing secret to run the bot, since it runs in HTTP mode', () => {
+    const { SLACK_SIGNING_SECRET: _, ...withoutSigning } = OAUTH;
+    expect(issuesOf(withoutSigning, 'bot').issues).toEqual(['SLACK_SIGNING_SECRET']);
+    expect(parseConfig(withoutSigning, 'post').slack.oauth).not.toBeNull();
+  });
+
+  it('refuses DIGEST_CHANNELS: it names channels of the one workspace a bot token belongs to', () => {
+    const { issues, message } = issuesOf({ ...OAUTH, DIGEST_CHANNELS: 'C0123ABCD' }, 'bot');
+    expect(issues).toEqual(['DIGEST_CHANNELS']);
+    expect(message).toContain('/ceasefire digest on');
+  });
+
+  it('checks the form of each value without repeating it', () => {
+    const wrong = {
+      SLACK_CLIENT_ID: 'client-id-of-another-kind',
+      SLACK_CLIENT_SECRET: 'not-a-hex-client-secret',
+      SLACK_STATE_SECRET: 'too-short-secret',
+    };
+    const { issues, message } = issuesOf({ ...wrong, SLACK_SIGNING_SECRET: SECRET }, 'bot');
+    expect(issues.sort()).toEqual(['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET']);
+    for (const value of Object.values(wrong)) expect(message).not.toContain(value);
+  });
+
+  it('is not checked for offline use', () => {
+    expect(parseConfig({ SLACK_CLIENT_ID: OAUTH.SLACK_CLIENT_ID }, 'offline').slack.oauth).toBeNull();
+  });
+});
+
+describe('secretsOf', () => {
+  it('lists every secret for the logger: tokens, signing, client and state secrets, the database password', () => {
+    const single = parseConfig(
+      {
+        SLACK_BOT_TOKEN: BOT,
+        SLACK_APP_TOKEN: 'xapp-1-A-1-b',
+        SLACK_SIGNING_SECRET: SECRET,
+        DATABASE_URL: 'postgres://bot:p%40ss-word-123@db.example.com/ceasefire',
+      },
+      'bot',
+    );
+    expect(secretsOf(single).sort()).toEqual(
+      [BOT, 'xapp-1-A-1-b', SECRET, 'p%40ss-word-123', 'p@ss-word-123'].sort(),
+    );
+    const many = parseConfig(
+      {
+        SLACK_CLIENT_ID: '1.2',
+        SLACK_CLIENT_SECRET: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+        SLACK_STATE_SECRET: 'state-secret-of-at-least-32-characters',
+        SLACK_SIGNING_SECRET: SECRET,
+      },
+      'bot',
+    );
+    expect(secretsOf(many).sort()).toEqual(
+      [SECRET, 'c0ffee00c0ffee00c0ffee00c0ffee00', 'state-secret-of-at-least-32-characters'].sort(),
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The program as `npm start` runs it: built with `npm run build`, then
  * `node dist/main.js` in a child process, with no TypeScript at run time.
- * A bad configuration is one clear message and exit 1; in HTTP mode it
+ * A bad configuration or an unreachable database is one clear message and
+ * exit 1; in HTTP mode it
  * serves, and on SIGTERM finishes the answer in flight and exits 0.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -10,7 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CLIENT_SECRET, DATABASE_PASSWORD, STATE_SECRET } from './helpers/credentials.js';
 import { freePort } from './helpers/loopback.js';
+import { install, installedToken, OAUTH_ENV, startInstallingSlack } from './helpers/oauth.js';
+import { createTestDatabase } from './helpers/postgres.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN } from './helpers/test-bot.js';
@@ -86,6 +90,24 @@ describe('configuration errors', () => {
   });
 });
 
+describe('an unreachable database', () => {
+  it('exits 1 naming DATABASE_URL and its host, never the password', async () => {
+    const port = await freePort();
+    const child = runMain({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      KNOWLEDGE_DIR: KNOWLEDGE,
+      DATABASE_URL: `postgres://bot:${DATABASE_PASSWORD}@127.0.0.1:${port}/ceasefire`,
+    });
+    expect(await exitCode(child)).toBe(1);
+    const output = child.output();
+    expect(output).toContain(
+      `Cannot start: The database 127.0.0.1:${port}/ceasefire (DATABASE_URL) cannot be reached`,
+    );
+    expect(output).not.toContain(DATABASE_PASSWORD);
+  });
+});
+
 describe('npm start in HTTP mode', () => {
   it('serves, then on SIGTERM finishes the answer in flight, closes the database and exits 0', async () => {
     const slack = new SlackStandIn();
@@ -121,6 +143,44 @@ describe('npm start in HTTP mode', () => {
     } finally {
       child.kill('SIGKILL');
       await slack.stop();
+    }
+  });
+});
+
+describe('npm start serving many workspaces on Postgres', () => {
+  it('says so with the install path, installs, and logs none of its secrets, at LOG_LEVEL=debug too', async () => {
+    const database = await createTestDatabase();
+    const slack = await startInstallingSlack();
+    const port = await freePort();
+    const child = runMain({
+      ...OAUTH_ENV,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      KNOWLEDGE_DIR: KNOWLEDGE,
+      LOG_LEVEL: 'debug',
+    });
+    try {
+      await waitForOutput(child, 'Listening for Slack requests on port');
+      expect(child.output()).toContain('HTTP mode for many workspaces (OAuth)');
+      expect(child.output()).toContain(
+        `on port ${port} at /slack/events (HTTP mode); installs start at /slack/install`,
+      );
+      await install(`http://127.0.0.1:${port}`, 'code-T1');
+      child.kill('SIGTERM');
+      expect(await exitCode(child)).toBe(0);
+      expect(child.output()).toContain('Installed in workspace T1 by U_INSTALLER');
+      // LOG_LEVEL=debug holds after start: the code's exchange is logged (its client secret removed).
+      expect(child.output()).toContain("apiCall('oauth.v2.access') start");
+      expect(child.output()).toMatch(/http request body: .*"client_secret":"\[redacted\]"/);
+      for (const secret of [CLIENT_SECRET, STATE_SECRET, DATABASE_PASSWORD, installedToken('T1')]) {
+        expect(child.output()).not.toContain(secret);
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await slack.stop();
+      await database.drop();
     }
   });
 });

@@ -1,4 +1,4 @@
-/** `startBot` with parts that fail, and the running bot picking up a new article. */
+/** `startBot` with parts that fail, the store it opens, and the running bot picking up a new article. */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,11 @@ import { parseConfig } from '../src/config.js';
 import { SlackCallError, StoreError } from '../src/errors.js';
 import { DAY_MS } from '../src/gaps/gap-log.js';
 import { startBot, startupMessage } from '../src/start-bot.js';
+import { PostgresStore } from '../src/store/postgres-store.js';
 import { DATABASE_FILE, SqliteStore } from '../src/store/sqlite-store.js';
+import { DATABASE_PASSWORD } from './helpers/credentials.js';
+import { freePort } from './helpers/loopback.js';
+import { createTestDatabase } from './helpers/postgres.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN, startTestBot } from './helpers/test-bot.js';
@@ -69,6 +73,20 @@ describe('startBot failures', () => {
       expect(slack.calls).toEqual([]);
     }));
 
+  it('reports a database that cannot be reached by variable and host, never its password, and contacts no one', () =>
+    withStandIn(async (slack) => {
+      const port = await freePort();
+      const url = `postgres://bot:${DATABASE_PASSWORD}@127.0.0.1:${port}/ceasefire`;
+      const error = await startBot({ config: config(slack, { DATABASE_URL: url }), host: '127.0.0.1' }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StoreError);
+      const message = startupMessage(error);
+      expect(message).toContain(`127.0.0.1:${port}/ceasefire (DATABASE_URL) cannot be reached`);
+      expect(message).not.toContain(DATABASE_PASSWORD);
+      expect(slack.calls).toEqual([]);
+    }));
+
   it('reports a port in use', async () => {
     const first = await startTestBot();
     try {
@@ -118,6 +136,33 @@ describe('questions kept for editors', () => {
       expect(await kept({ GAPS_RETENTION_DAYS: '7' })).toEqual(['recent']);
       expect(await kept({ GAPS_RETENTION_DAYS: '0' }, 'What is the capital of Atlantis?')).toEqual([]);
     }));
+});
+
+describe('the store', () => {
+  it('is Postgres with DATABASE_URL, SQLite in DATA_DIR without', async () => {
+    const database = await createTestDatabase();
+    const onPostgres = await startTestBot({ env: { DATABASE_URL: database.url } });
+    const onSqlite = await startTestBot();
+    try {
+      expect(onPostgres.running.store).toBeInstanceOf(PostgresStore);
+      expect(onSqlite.running.store).toBeInstanceOf(SqliteStore);
+      // What one bot keeps, a second one on the same database sees.
+      await onPostgres.running.store.recordFeedback({
+        userId: 'U1',
+        teamId: 'T1',
+        channelId: 'C1',
+        question: 'who?',
+        offset: 0,
+        helpful: true,
+      });
+      const second = await startTestBot({ env: { DATABASE_URL: database.url } });
+      expect(await second.running.store.feedbackTotals()).toEqual({ helpful: 1, unhelpful: 0 });
+      await second.close();
+    } finally {
+      await Promise.all([onPostgres.close(), onSqlite.close()]);
+      await database.drop();
+    }
+  });
 });
 
 describe('the running bot and its knowledge folder', () => {

@@ -9,7 +9,7 @@
  *   --json        the report as JSON
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, secretsOf } from '../config.js';
 import { UsageError } from '../errors.js';
 import { DAY_MS, GapLog } from '../gaps/gap-log.js';
 import { formatGapReport, type GapGroup, gapReport } from '../gaps/report.js';
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig('offline');
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.databaseUrl],
+    secrets: secretsOf(config),
     // stdout carries the report; anything logged goes to stderr.
     write: (_level, line) => process.stderr.write(`${line}\n`),
   });

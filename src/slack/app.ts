@@ -1,11 +1,12 @@
 /**
  * The Slack app: Bolt with the receiver for the configured mode (Socket
- * Mode or HTTP), a Web API client aimed at `SLACK_API_URL` when set, and
- * one listener module per Slack surface. Everything it uses is passed in,
- * so tests hand it a knowledge base, a store and a client pointed at a
+ * Mode or HTTP, for one workspace with its bot token, or for many with
+ * their installations), a Web API client aimed at `SLACK_API_URL` when set,
+ * and one listener module per Slack surface. Everything it uses is passed
+ * in, so tests hand it a knowledge base, a store and a client pointed at a
  * local server.
  */
-import { App, type Logger, type Receiver, type webApi } from '@slack/bolt';
+import { App, ErrorCode, type Logger, type Receiver, type webApi } from '@slack/bolt';
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
@@ -14,14 +15,17 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { AcknowledgingSocketModeReceiver } from './acknowledge-unhandled.js';
 import { slackClientOptions, slackErrorCode } from './client-policy.js';
-import { SlackHttpReceiver } from './http-receiver.js';
+import { INSTALL_PATH, REDIRECT_PATH, SlackHttpReceiver } from './http-receiver.js';
 import { InFlight } from './in-flight.js';
 import { registerActions } from './listeners/actions.js';
 import { registerCommands } from './listeners/commands.js';
 import { registerEvents } from './listeners/events.js';
 import { registerHome } from './listeners/home.js';
+import { registerLifecycle } from './listeners/lifecycle.js';
 import type { Subcommand } from './request-context.js';
+import { apologizeForStoreOutage, markingStoreOutage, storeHealthCheck } from './store-outage.js';
 import { SUBCOMMANDS } from './subcommands.js';
+import { installationsFor, type RotatingInstallationStore } from './token-rotation.js';
 
 /** How long shutdown waits for answers in progress before giving up on them. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -47,6 +51,8 @@ export interface SlackBotDeps {
   digest?: DigestService;
   /** Where unanswered questions and 👎 are kept for editors (absent: they are not kept). */
   gaps?: GapLog;
+  /** Many workspaces: the installations (default: made from the configuration and the store). */
+  installations?: RotatingInstallationStore;
 }
 
 /** A built app: start it, stop it, and (HTTP mode) the port it listens on. */
@@ -64,15 +70,24 @@ export interface SlackBot {
 /** Builds the app for the configured mode. Throws `ConfigError` when the mode's secrets are missing. */
 export function createSlackBot(deps: SlackBotDeps): SlackBot {
   const { config, logger } = deps;
-  const { botToken, appToken, signingSecret, mode } = config.slack;
-  if (!botToken || !mode) {
+  const { botToken, appToken, signingSecret, mode, oauth } = config.slack;
+  if (!mode || (oauth ? mode !== 'http' : !botToken)) {
     throw new ConfigError(
-      [{ variable: 'SLACK_BOT_TOKEN', problem: 'and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are required' }],
+      [
+        oauth
+          ? { variable: 'SLACK_SIGNING_SECRET', problem: 'is required to serve many workspaces (HTTP mode)' }
+          : {
+              variable: 'SLACK_BOT_TOKEN',
+              problem: 'and SLACK_APP_TOKEN or SLACK_SIGNING_SECRET are required',
+            },
+      ],
       'See "Connect to Slack" in README.md.',
     );
   }
   logger.info(modeChoice(config.slack));
   const clientOptions = slackClientOptions(config.slack.apiUrl, deps.clientOptions);
+  const installations =
+    deps.installations ?? installationsFor(config, deps.store, logger, deps.clientOptions);
   const inFlight = new InFlight();
   const http =
     mode === 'http' && signingSecret
@@ -86,8 +101,14 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
             sentences: deps.knowledge.sentenceCount,
             inFlight: inFlight.count,
           }),
+          unavailable: storeHealthCheck(deps.store, logger),
+          ...(oauth && installations
+            ? { oauth: { ...oauth, installationStore: installations, clientOptions } }
+            : {}),
         })
       : null;
+  // Many workspaces: each request's token comes from its workspace's installation.
+  const authorize = http?.authorize;
   const receiver: Receiver =
     http ??
     new AcknowledgingSocketModeReceiver({
@@ -100,9 +121,11 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       },
     });
   const app = new App({
-    token: botToken,
+    ...(authorize ? { authorize: markingStoreOutage(authorize) } : { token: botToken ?? undefined }),
     receiver,
     logger,
+    // Bolt sets the logger to this level, INFO when not given: LOG_LEVEL=debug would end once the app exists.
+    logLevel: logger.getLevel(),
     clientOptions,
     // auth.test runs in start(), where a rejected token becomes a clear startup error.
     deferInitialization: true,
@@ -111,11 +134,17 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   });
   // Listeners report their own failures; anything else is logged here and never crashes the process.
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // Bolt found no installation for the request (or could not read it): no listener ran.
+      logger.warn(`Ignored a request: ${error.message}`);
+      return;
+    }
     // Bolt gathers the failures of several listeners of one request into `originals`.
     const failures = (error as { originals?: Error[] }).originals ?? [error];
     for (const failure of failures) logger.error(`Unhandled error in a listener: ${failure.message}`);
   });
   app.use(inFlight.middleware);
+  if (authorize) app.use(apologizeForStoreOutage);
   const listenerDeps = {
     knowledge: deps.knowledge,
     store: deps.store,
@@ -127,6 +156,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
   registerEvents(app, listenerDeps);
   registerActions(app, listenerDeps);
   registerHome(app, listenerDeps);
+  registerLifecycle(app, listenerDeps);
 
   return {
     app,
@@ -135,6 +165,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       return http?.port ?? null;
     },
     async start() {
+      // With one workspace, init checks the bot token (auth.test); with many there is no token to check.
       await call('auth.test', 'check SLACK_BOT_TOKEN (and SLACK_API_URL, if set)', () => app.init());
       await call(
         mode === 'socket' ? 'apps.connections.open' : 'listen',
@@ -156,7 +187,14 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
 }
 
 /** Which mode runs, and why: with both secrets set Socket Mode wins, and the log says so. */
-function modeChoice({ mode, signingSecret }: Config['slack']): string {
+function modeChoice({ mode, signingSecret, oauth }: Config['slack']): string {
+  if (oauth) {
+    return (
+      'HTTP mode for many workspaces (OAuth), because SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET ' +
+      `are set: each workspace installs through ${INSTALL_PATH} and Slack sends it back to ${REDIRECT_PATH}; ` +
+      "every request uses its workspace's own token"
+    );
+  }
   if (mode === 'http') return 'HTTP mode, because SLACK_SIGNING_SECRET is set and SLACK_APP_TOKEN is not';
   return signingSecret
     ? 'Socket Mode, because SLACK_APP_TOKEN is set; SLACK_SIGNING_SECRET is set too and is not used (leave SLACK_APP_TOKEN empty to run in HTTP mode)'

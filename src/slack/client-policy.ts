@@ -119,10 +119,13 @@ function failureCode(code: string): CallFailure {
   return 'SLACK_REFUSED';
 }
 
+/** Where the bot token of a call comes from, in either way of serving Slack. */
+const BOT_TOKEN_SOURCE = 'SLACK_BOT_TOKEN (with many workspaces: the workspace’s installation)';
+
 const ADVICE: Record<CallFailure, string> = {
   SLACK_REFUSED: 'Slack did not carry it out; it may work later',
   SLACK_NOT_A_MEMBER: 'invite the bot to the conversation (/invite @ceasefire), or stop using it there',
-  SLACK_ACCESS_DENIED: 'check SLACK_BOT_TOKEN, and that the app has the scopes in manifest.yml',
+  SLACK_ACCESS_DENIED: `check ${BOT_TOKEN_SOURCE}, and that the app has the scopes in manifest.yml`,
   SLACK_UNCERTAIN: 'Slack may have carried it out',
 };
 
@@ -218,7 +221,7 @@ export function logSlackFailure(logger: Logger, method: string, error: unknown):
   const cause = code === 'network_error' ? networkCause(error) : null;
   if (isTokenRefused(code)) {
     logger.error(
-      new SlackCallError(method, code, 'check SLACK_BOT_TOKEN: Slack no longer accepts it').message,
+      new SlackCallError(method, code, `check ${BOT_TOKEN_SOURCE}: Slack no longer accepts it`).message,
     );
   } else {
     logger.warn(

@@ -9,23 +9,40 @@
  * body of no kind Slack sends gets 400, and one that no listener takes (a
  * button of an older version, say) an empty 200, where Bolt would hold it
  * for 3 seconds and then answer 404.
+ *
+ * Serving many workspaces, it also serves Bolt's OAuth pages: `GET
+ * /slack/install` (the Add to Slack page) and `GET /slack/oauth_redirect`
+ * (where Slack sends the installer back with a code to exchange for the
+ * workspace's token). The install's `state` is signed with the state secret
+ * and travels with the browser (a cookie and the redirect), not in memory,
+ * so an install started on one process can finish on another.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type App,
+  type Authorize,
   type BufferedIncomingMessage,
   defaultBodyLimit,
   HTTPModuleFunctions,
   HTTPReceiver,
+  type HTTPReceiverOptions,
+  type InstallationStore,
   type Logger,
   type Receiver,
   type ReceiverProcessEventErrorHandlerArgs,
+  type webApi,
 } from '@slack/bolt';
+import type { OAuthConfig } from '../config.js';
 import { acknowledgingUnhandled } from './acknowledge-unhandled.js';
+import { INSTALL_SCOPES } from './scopes.js';
 
 /** Where Slack sends events, commands and interactions. */
 export const EVENTS_PATH = '/slack/events';
+/** The Add to Slack page (many workspaces). */
+export const INSTALL_PATH = '/slack/install';
+/** Where Slack sends whoever installs back: the OAuth redirect URL to set in the app's settings. */
+export const REDIRECT_PATH = '/slack/oauth_redirect';
 /** Liveness and readiness probe. */
 const HEALTH_PATH = '/healthz';
 /** How far a request's timestamp may be from now, either way (Slack's rule). */
@@ -53,6 +70,17 @@ export interface HttpReceiverOptions {
   logger: Logger;
   /** Body of `GET /healthz` while the bot runs. */
   health: () => Record<string, unknown>;
+  /** Why the bot cannot serve now (e.g. its database is lost), or null: `GET /healthz` then answers 503. */
+  unavailable?: () => Promise<string | null>;
+  /** Many workspaces: the install pages, and where installations are kept. */
+  oauth?: HttpOAuthOptions;
+}
+
+/** What the install pages need. */
+export interface HttpOAuthOptions extends OAuthConfig {
+  installationStore: InstallationStore;
+  /** Web API client options for `oauth.v2.access` and `auth.test` (made with `slackClientOptions`). */
+  clientOptions: webApi.WebClientOptions;
 }
 
 /** Bolt's HTTP receiver behind a stricter, crash-proof front. */
@@ -67,7 +95,17 @@ export class SlackHttpReceiver implements Receiver {
       endpoints: EVENTS_PATH,
       logger: options.logger,
       processEventErrorHandler: (args) => refuseUnprocessable(args),
+      ...(options.oauth ? installerOptions(options.oauth) : {}),
     });
+  }
+
+  /**
+   * Many workspaces: Bolt's look-up of a request's installation (its
+   * workspace's token), for the app's `authorize`; null otherwise.
+   */
+  get authorize(): Authorize<boolean> | null {
+    const installer = this.bolt.installer;
+    return installer ? (source) => installer.authorize(source) : null;
   }
 
   /** Called by Bolt's `App` with itself. */
@@ -118,10 +156,20 @@ export class SlackHttpReceiver implements Receiver {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req.url);
     if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      respond(res, this.stopping ? 503 : 200, {
-        status: this.stopping ? 'stopping' : 'ok',
+      const reason = this.stopping ? null : await this.options.unavailable?.();
+      const status = this.stopping ? 'stopping' : reason ? 'unavailable' : 'ok';
+      respond(res, status === 'ok' ? 200 : 503, {
+        status,
+        ...(reason ? { reason } : {}),
         ...this.options.health(),
       });
+      return;
+    }
+    if (this.options.oauth && (path === INSTALL_PATH || path === REDIRECT_PATH)) {
+      if (req.method !== 'GET') return respond(res, 405);
+      if (this.stopping) return respond(res, 503);
+      // Bolt's installer renders the page, or checks the state and exchanges the code, and answers.
+      this.bolt.requestListener(req, res);
       return;
     }
     if (path !== EVENTS_PATH) return respond(res, path === null ? 400 : 404);
@@ -216,6 +264,28 @@ function shapeProblem(body: Record<string, unknown>): string | null {
     return 'its actions are not a list of objects';
   }
   return null;
+}
+
+/**
+ * Bolt's installer options: the install link asks for the scopes of
+ * scopes.ts, and every call (`oauth.v2.access`, `auth.test`) and the page
+ * the link leads to are on SLACK_API_URL's host when it is set.
+ */
+function installerOptions(oauth: HttpOAuthOptions): Partial<HTTPReceiverOptions> {
+  const apiUrl = oauth.clientOptions.slackApiUrl;
+  return {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    stateSecret: oauth.stateSecret,
+    installationStore: oauth.installationStore,
+    scopes: [...INSTALL_SCOPES],
+    installerOptions: {
+      installPath: INSTALL_PATH,
+      redirectUriPath: REDIRECT_PATH,
+      clientOptions: oauth.clientOptions,
+      ...(apiUrl ? { authorizationUrl: new URL('../oauth/v2/authorize', apiUrl).toString() } : {}),
+    },
+  };
 }
 
 /**

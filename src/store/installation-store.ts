@@ -88,11 +88,14 @@ function toInstalledWorkspace(stored: StoredInstallation): InstalledWorkspace {
   };
 }
 
+/** Where an installation belongs, for logs and messages: `workspace T1 (org E1)` or `org E1`. */
+export function describeInstallationKey({ enterpriseId, teamId }: InstallationKey): string {
+  if (!teamId) return `org ${enterpriseId}`;
+  return `workspace ${teamId}${enterpriseId ? ` (org ${enterpriseId})` : ''}`;
+}
+
 function notInstalled(key: InstallationKey): NotInstalledError {
-  const where = key.teamId
-    ? `workspace ${key.teamId}${key.enterpriseId ? ` (org ${key.enterpriseId})` : ''}`
-    : `org ${key.enterpriseId}`;
   return new NotInstalledError(
-    `The app is not installed in ${where}: install it there through /slack/install.`,
+    `The app is not installed in ${describeInstallationKey(key)}: install it there through /slack/install.`,
   );
 }

@@ -13,3 +13,9 @@ export const SIGNING_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 export const VERIFICATION_TOKEN = 'verification-token';
 /** The password of the tests' Postgres superuser (see `postgres.ts`). */
 export const DATABASE_PASSWORD = 'pg-test-secret-5c81e0';
+/** The OAuth client ID the many-workspace tests configure (not a secret). */
+export const CLIENT_ID = '1111111111.2222222222';
+/** The OAuth client secret the many-workspace tests configure. */
+export const CLIENT_SECRET = 'c11e47c11e47c11e47c11e47c11e4700';
+/** The state secret the many-workspace tests configure. */
+export const STATE_SECRET = 'state-secret-of-the-tests-0123456789abcdef';

@@ -5,8 +5,9 @@
  * redaction, a different writer), and everything written to the console,
  * stdout or stderr is checked as well. A line that holds a Slack token
  * (`xoxb-…`, `xapp-…`, unredacted), the tests' bot or app token, their
- * signing secret, the verification token of their payloads or their database
- * password fails the test during which it was written.
+ * signing secret, OAuth client and state secrets, the verification token of
+ * their payloads or their database password fails the test during which it
+ * was written.
  */
 import type { Logger } from '@slack/bolt';
 import { afterAll, afterEach, vi } from 'vitest';
@@ -14,8 +15,10 @@ import type { LoggerOptions } from '../../src/log.js';
 import {
   APP_TOKEN,
   BOT_TOKEN,
+  CLIENT_SECRET,
   DATABASE_PASSWORD,
   SIGNING_SECRET,
+  STATE_SECRET,
   VERIFICATION_TOKEN,
 } from './credentials.js';
 
@@ -81,7 +84,15 @@ if (!check.wrapped) {
 }
 
 /** The fake secrets the tests configure, and any Slack token shape not already redacted. */
-const SECRETS = [BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, VERIFICATION_TOKEN, DATABASE_PASSWORD];
+const SECRETS = [
+  BOT_TOKEN,
+  APP_TOKEN,
+  SIGNING_SECRET,
+  VERIFICATION_TOKEN,
+  DATABASE_PASSWORD,
+  CLIENT_SECRET,
+  STATE_SECRET,
+];
 const TOKEN_SHAPE = /\b(xox[a-z]|xapp)-(?!\[redacted\])[A-Za-z0-9]/;
 
 afterEach(expectNoLeaks);

@@ -76,20 +76,40 @@ export function commandBody(
   return { body: new URLSearchParams(fields).toString(), contentType: FORM };
 }
 
-/** An Events API delivery of one event. */
+/** The workspace a request comes from: a team, in an org (Enterprise Grid) or not, installed org-wide or not. */
+export interface FromTeam {
+  teamId: string;
+  enterpriseId?: string;
+  /** The app is installed org-wide (Slack then names the org's installation, not the workspace's). */
+  isEnterpriseInstall?: boolean;
+}
+
+/** An Events API delivery of one event (from workspace T0001 unless `from` says otherwise). */
 export function eventBody(
   event: Record<string, unknown>,
   eventId = `Ev${Math.random().toString(36).slice(2, 10)}`,
+  from: FromTeam = { teamId: 'T0001' },
 ): SlackBody {
+  const isEnterpriseInstall = from.isEnterpriseInstall ?? false;
   return {
     body: JSON.stringify({
       token: VERIFICATION_TOKEN,
-      team_id: 'T0001',
+      team_id: from.teamId,
+      ...(from.enterpriseId ? { enterprise_id: from.enterpriseId } : {}),
       api_app_id: 'A0001',
       type: 'event_callback',
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: 'T0001', user_id: 'UBOT0001', is_bot: true }],
+      authorizations: [
+        {
+          team_id: isEnterpriseInstall ? null : from.teamId,
+          enterprise_id: from.enterpriseId ?? null,
+          user_id: 'UBOT0001',
+          is_bot: true,
+          is_enterprise_install: isEnterpriseInstall,
+        },
+      ],
+      is_ext_shared_channel: false,
       event,
     }),
     contentType: 'application/json',
@@ -101,13 +121,14 @@ export function buttonClickBody(
   actionId: string,
   value: string,
   responseUrl: string,
-  options: { ephemeral?: boolean; channel?: string; user?: string } = {},
+  options: { ephemeral?: boolean; channel?: string; user?: string; teamId?: string } = {},
 ): SlackBody {
   const channel = options.channel ?? 'C0001';
+  const teamId = options.teamId ?? 'T0001';
   const payload = {
     type: 'block_actions',
-    team: { id: 'T0001', domain: 'example' },
-    user: { id: options.user ?? 'U0001', username: 'ann', team_id: 'T0001' },
+    team: { id: teamId, domain: 'example' },
+    user: { id: options.user ?? 'U0001', username: 'ann', team_id: teamId },
     api_app_id: 'A0001',
     token: VERIFICATION_TOKEN,
     container: {

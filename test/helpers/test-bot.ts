@@ -1,14 +1,15 @@
 /**
- * The bot as `npm start` builds it (real config parsing, knowledge, SQLite
- * store, Bolt and its receivers), listening on 127.0.0.1 and talking to a
- * Slack stand-in; log lines are kept for assertions.
+ * The bot as `npm start` builds it (real config parsing, knowledge, the
+ * store: SQLite, or Postgres when `env` sets DATABASE_URL, Bolt and its
+ * receivers), listening on 127.0.0.1 and talking to a Slack stand-in; log
+ * lines are kept for assertions.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type Config, parseConfig } from '../../src/config.js';
+import { type Config, parseConfig, secretsOf } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningBot, startBot } from '../../src/start-bot.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './credentials.js';
@@ -42,12 +43,15 @@ export interface TestBotOptions {
   clientOptions?: webApi.WebClientOptions;
   /** Socket Mode: how long a ping may go unanswered, and the wait before reconnecting. */
   clientPingTimeout?: number;
+  /** A stand-in shared with other bots (replicas), started and stopped by the caller; default: one of its own. */
+  slack?: SlackStandIn;
 }
 
 /** Starts a Slack stand-in and the bot against it (HTTP mode unless `env` sets an app token). */
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const slack = new SlackStandIn();
-  await slack.start();
+  const ownSlack = !options.slack;
+  const slack = options.slack ?? new SlackStandIn();
+  if (ownSlack) await slack.start();
   await options.prepare?.(slack);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'ceasefire-bot-'));
   const config = {
@@ -68,9 +72,10 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const logs: string[] = [];
   const logger = createLogger({
     level: config.logLevel,
-    secrets: [config.slack.botToken, config.slack.appToken, config.slack.signingSecret],
+    secrets: secretsOf(config),
     write: (_level, line) => logs.push(line),
   });
+  const stopSlack = () => (ownSlack ? slack.stop() : Promise.resolve());
   let running: RunningBot;
   try {
     running = await startBot({
@@ -81,7 +86,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       clientPingTimeout: options.clientPingTimeout,
     });
   } catch (error) {
-    await slack.stop();
+    await stopSlack();
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -94,7 +99,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     settle: () => untilIdle(`http://127.0.0.1:${running.bot.port}`),
     async close() {
       await running.stop();
-      await slack.stop();
+      await stopSlack();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,13 +1,15 @@
 /**
  * `manifest.yml` declares exactly what the code listens to and needs: the
- * command the listener registers, the three bot events, interactivity for
- * the buttons, Socket Mode, only the bot scopes the bot uses, and as optional
- * the ones it works without.
+ * command the listener registers, the bot events (questions, App Home and
+ * uninstalls), interactivity for the buttons, Socket Mode, only the bot
+ * scopes the bot uses, as optional the ones it works without, and the same
+ * scopes as the install link of many-workspace mode.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SLASH_COMMAND } from '../../src/render/blocks.js';
+import { BOT_SCOPES, INSTALL_SCOPES, OPTIONAL_BOT_SCOPES } from '../../src/slack/scopes.js';
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8'));
 
@@ -22,7 +24,7 @@ describe('manifest.yml', () => {
 
   it('subscribes to exactly the events the listeners handle', () => {
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
-      ['app_home_opened', 'app_mention', 'message.im'].sort(),
+      ['app_home_opened', 'app_mention', 'message.im', 'app_uninstalled', 'tokens_revoked'].sort(),
     );
   });
 
@@ -39,6 +41,14 @@ describe('manifest.yml', () => {
       'groups:history',
     ]);
     expect(manifest.oauth_config.scopes.user_optional).toBeUndefined();
+  });
+
+  it('declares the same scopes the install link asks for (src/slack/scopes.ts)', () => {
+    expect(manifest.oauth_config.scopes.bot).toEqual(BOT_SCOPES);
+    expect(manifest.oauth_config.scopes.bot_optional).toEqual(OPTIONAL_BOT_SCOPES);
+    expect([...INSTALL_SCOPES].sort()).toEqual(
+      [...manifest.oauth_config.scopes.bot, ...manifest.oauth_config.scopes.bot_optional].sort(),
+    );
   });
 
   it('has a bot user, App Home with Messages, interactivity and Socket Mode on', () => {

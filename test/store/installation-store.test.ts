@@ -7,12 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HTTPReceiver, type Installation } from '@slack/bolt';
+import { HTTPReceiver } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotInstalledError } from '../../src/errors.js';
 import { StoreInstallationStore } from '../../src/store/installation-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SIGNING_SECRET } from '../helpers/credentials.js';
+import { orgInstall, workspaceInstall } from '../helpers/installations.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -39,44 +40,6 @@ afterEach(async () => {
   await store.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** An installation as Bolt hands it to the store after `oauth.v2.access` (tokens are stand-ins). */
-function workspaceInstall(
-  teamId: string,
-  userId: string,
-  enterpriseId?: string,
-  botToken = `bot-token-${teamId}`,
-): Installation<'v2', false> {
-  return {
-    team: { id: teamId, name: `Team ${teamId}` },
-    enterprise: enterpriseId ? { id: enterpriseId, name: `Org ${enterpriseId}` } : undefined,
-    user: { id: userId, token: `user-token-${userId}`, scopes: ['search:read'] },
-    bot: {
-      token: botToken,
-      scopes: ['chat:write'],
-      id: `B${teamId}`,
-      userId: `U_BOT_${teamId}`,
-    },
-    appId: 'A0001',
-    tokenType: 'bot',
-    isEnterpriseInstall: false,
-    authVersion: 'v2',
-  };
-}
-
-function orgInstall(enterpriseId: string, userId: string): Installation<'v2', true> {
-  return {
-    team: undefined,
-    enterprise: { id: enterpriseId, name: `Org ${enterpriseId}` },
-    user: { id: userId, token: undefined, scopes: undefined },
-    bot: { token: `bot-token-${enterpriseId}`, scopes: ['chat:write'], id: 'BORG', userId: 'U_BOT_ORG' },
-    appId: 'A0001',
-    tokenType: 'bot',
-    isEnterpriseInstall: true,
-    enterpriseUrl: 'https://org.enterprise.slack.com/',
-    authVersion: 'v2',
-  };
-}
 
 describe('the installation store under Bolt', () => {
   it("gives a workspace's requests its own bot token", async () => {
