@@ -7,6 +7,7 @@
 import type { Logger, webApi } from '@slack/bolt';
 import { type Config, secretsOf } from './config.js';
 import { CeasefireError } from './errors.js';
+import { GapLog } from './gaps/gap-log.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
@@ -67,6 +68,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
     apiUrl: apiUrl ?? null,
     ...(installations ? { installations } : {}),
   });
+  const gaps = new GapLog({ store, retentionDays: config.gaps.retentionDays, logger });
   let bot: SlackBot;
   try {
     bot = createSlackBot({
@@ -78,6 +80,7 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       host: options.host,
       clientPingTimeout: options.clientPingTimeout,
       digest: digest.service,
+      gaps,
       ...(installations ? { installations } : {}),
     });
     await bot.start();
@@ -96,9 +99,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
   // A knowledge base handed in (tests) is the caller's to manage.
   const watcher = options.knowledge ? null : knowledge.watch({ logger });
+  // Questions past GAPS_RETENTION_DAYS go at start and then daily, even when none is asked.
+  const stopPurging = gaps.purgeDaily();
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await Promise.all([watcher?.close(), digest.stop(), bot.stop()]);
+    await Promise.all([watcher?.close(), digest.stop(), bot.stop(), stopPurging()]);
     await store.close();
   };
   return {

@@ -235,4 +235,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX digest_ledger_enterprise ON digest_ledger (enterprise_id);
     `,
   },
+  {
+    // Questions the articles served badly, for editors; no user id, by design. Purged by age, so indexed by it.
+    version: 5,
+    name: 'questions the articles did not answer',
+    sqlite: `
+      CREATE TABLE gaps (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT    NOT NULL CHECK (kind IN ('unanswered', 'disliked')),
+        question      TEXT    NOT NULL,
+        surface       TEXT    NOT NULL CHECK (surface IN ('command', 'mention', 'dm')),
+        team_id       TEXT,
+        enterprise_id TEXT,
+        recorded_at   INTEGER NOT NULL
+      );
+      CREATE INDEX gaps_recorded ON gaps (recorded_at);
+      CREATE INDEX gaps_team ON gaps (team_id);
+      CREATE INDEX gaps_enterprise ON gaps (enterprise_id);
+    `,
+    postgres: `
+      CREATE TABLE gaps (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind          TEXT   NOT NULL CHECK (kind IN ('unanswered', 'disliked')),
+        question      TEXT   NOT NULL,
+        surface       TEXT   NOT NULL CHECK (surface IN ('command', 'mention', 'dm')),
+        team_id       TEXT,
+        enterprise_id TEXT,
+        recorded_at   BIGINT NOT NULL
+      );
+      CREATE INDEX gaps_recorded ON gaps (recorded_at);
+      CREATE INDEX gaps_team ON gaps (team_id);
+      CREATE INDEX gaps_enterprise ON gaps (enterprise_id);
+    `,
+  },
 ];

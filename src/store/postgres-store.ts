@@ -40,6 +40,7 @@ import type {
   DigestWorkspace,
   Feedback,
   FeedbackTotals,
+  Gap,
   InstallationKey,
   LockOptions,
   ReceivedSnapshot,
@@ -173,14 +174,25 @@ export class PostgresStore implements Store {
     return rowCount === unique.length;
   }
 
-  async recordFeedback(feedback: Feedback): Promise<void> {
-    await this.query(
-      `INSERT INTO feedback (user_id, question, fact_offset, team_id, enterprise_id, channel_id, helpful,
+  /**
+   * One statement: the WITH reads the reader's earlier rating from the
+   * statement's snapshot, before the upsert replaces it. Of two clicks racing
+   * on a new rating, the second waits at ON CONFLICT and still sees no
+   * earlier rating: both count as new, which only the same reader's double
+   * click can cause.
+   */
+  async recordFeedback(feedback: Feedback): Promise<boolean> {
+    const { rows } = await this.query<{ changed: boolean }>(
+      `WITH earlier AS (
+         SELECT helpful FROM feedback WHERE user_id = $1 AND question = $2 AND fact_offset = $3
+       )
+       INSERT INTO feedback (user_id, question, fact_offset, team_id, enterprise_id, channel_id, helpful,
                              recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id, question, fact_offset) DO UPDATE SET
          helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
-         enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
+         enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id
+       RETURNING (SELECT helpful FROM earlier) IS DISTINCT FROM $7 AS changed`,
       [
         feedback.userId,
         feedback.question,
@@ -192,6 +204,30 @@ export class PostgresStore implements Store {
         this.now(),
       ],
     );
+    return rows[0]?.changed ?? true;
+  }
+
+  async recordGap(gap: Omit<Gap, 'at'>): Promise<void> {
+    await this.query(
+      `INSERT INTO gaps (kind, question, surface, team_id, enterprise_id, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [gap.kind, gap.question, gap.surface, gap.teamId, gap.enterpriseId ?? null, this.now()],
+    );
+  }
+
+  async gaps(sinceMs: number, teamId?: string): Promise<Gap[]> {
+    const { rows } = await this.query<Gap>(
+      `SELECT kind, question, surface, team_id AS "teamId", enterprise_id AS "enterpriseId", recorded_at AS at
+       FROM gaps WHERE recorded_at >= $1 AND ($2::text IS NULL OR team_id = $2)
+       ORDER BY recorded_at, id`,
+      [sinceMs, teamId ?? null],
+    );
+    return rows;
+  }
+
+  async purgeGaps(beforeMs: number): Promise<number> {
+    const { rowCount } = await this.query('DELETE FROM gaps WHERE recorded_at < $1', [beforeMs]);
+    return rowCount ?? 0;
   }
 
   async feedbackTotals(): Promise<FeedbackTotals> {

@@ -79,7 +79,7 @@ export const ENTRY_COLUMNS = `team_id AS "teamId", channel_id AS "channelId", lo
   claimed_at AS "claimedAt", attempts, message_ts AS "messageTs", error`;
 
 /** Tables whose rows belong to a workspace, and the columns that say which: `deleteWorkspace` empties them. */
-export const WORKSPACE_TABLES = ['feedback', 'digest_subscriptions', 'digest_ledger'] as const;
+export const WORKSPACE_TABLES = ['feedback', 'gaps', 'digest_subscriptions', 'digest_ledger'] as const;
 export const WORKSPACE_COLUMNS = ['team_id', 'enterprise_id'] as const;
 
 /** The workspace that adopts the digest's rows from before workspaces; refuses the '' they are kept under. */

@@ -35,6 +35,7 @@ import type {
   DigestWorkspace,
   Feedback,
   FeedbackTotals,
+  Gap,
   InstallationKey,
   LockOptions,
   ReceivedSnapshot,
@@ -90,9 +91,25 @@ export class SqliteStore implements Store {
            helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
            enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
       ),
+      rating: db.prepare(
+        'SELECT helpful FROM feedback WHERE user_id = ? AND question = ? AND fact_offset = ?',
+      ),
       totals: db.prepare(
         'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
       ),
+      insertGap: db.prepare(
+        `INSERT INTO gaps (kind, question, surface, team_id, enterprise_id, recorded_at)
+         VALUES (@kind, @question, @surface, @teamId, @enterpriseId, @at)`,
+      ),
+      gaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? ORDER BY recorded_at, id`,
+      ),
+      teamGaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? AND team_id = ? ORDER BY recorded_at, id`,
+      ),
+      purgeGaps: db.prepare('DELETE FROM gaps WHERE recorded_at < ?'),
       subscriptions: db.prepare(
         `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE team_id = ? ORDER BY channel_id`,
       ),
@@ -245,14 +262,23 @@ export class SqliteStore implements Store {
     });
   }
 
-  async recordFeedback(feedback: Feedback): Promise<void> {
-    this.run(() =>
-      this.statements.feedback.run({
-        ...feedback,
-        enterpriseId: feedback.enterpriseId ?? null,
-        helpful: feedback.helpful ? 1 : 0,
-        at: this.now(),
-      }),
+  async recordFeedback(feedback: Feedback): Promise<boolean> {
+    const helpful = feedback.helpful ? 1 : 0;
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const before = this.statements.rating.get(feedback.userId, feedback.question, feedback.offset) as
+            | { helpful: number }
+            | undefined;
+          this.statements.feedback.run({
+            ...feedback,
+            enterpriseId: feedback.enterpriseId ?? null,
+            helpful,
+            at: this.now(),
+          });
+          return before?.helpful !== helpful;
+        })
+        .immediate(),
     );
   }
 
@@ -272,6 +298,25 @@ export class SqliteStore implements Store {
     return this.run(
       () => (this.statements.subscription.get(teamId, channelId) as DigestSubscription | undefined) ?? null,
     );
+  }
+
+  async recordGap(gap: Omit<Gap, 'at'>): Promise<void> {
+    this.run(() =>
+      this.statements.insertGap.run({ ...gap, enterpriseId: gap.enterpriseId ?? null, at: this.now() }),
+    );
+  }
+
+  async gaps(sinceMs: number, teamId?: string): Promise<Gap[]> {
+    return this.run(
+      () =>
+        (teamId === undefined
+          ? this.statements.gaps.all(sinceMs)
+          : this.statements.teamGaps.all(sinceMs, teamId)) as Gap[],
+    );
+  }
+
+  async purgeGaps(beforeMs: number): Promise<number> {
+    return this.run(() => this.statements.purgeGaps.run(beforeMs).changes);
   }
 
   async saveDigestSubscription(

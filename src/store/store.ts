@@ -1,7 +1,8 @@
 /**
  * The bot's state, behind one interface: which Slack deliveries were already
- * handled (so a retried event is answered once), readers' feedback, the daily
- * digest's subscriptions and ledger, and the app's installations. The
+ * handled (so a retried event is answered once), readers' feedback, the
+ * questions the articles did not answer, the daily digest's subscriptions and
+ * ledger, and the app's installations. The
  * embedded SQLite implementation serves one process (or a few on one
  * machine); the Postgres one serves any number of replicas. Every method is
  * asynchronous, and every claim is a single atomic step in the database, so
@@ -39,6 +40,32 @@ export interface DigestChannel {
   /** The workspace (team id); '' only on rows from before workspaces, until `adoptDigests`. */
   teamId: string;
   channelId: string;
+}
+
+/** Where a question was asked: the slash command, a mention, or a direct message. */
+export type GapSurface = 'command' | 'mention' | 'dm';
+
+/**
+ * Why a question is kept for editors: nothing in the articles answered it
+ * (`unanswered`), or a reader marked its answer not helpful (`disliked`).
+ */
+export type GapKind = 'unanswered' | 'disliked';
+
+/**
+ * A question the articles served badly. Deliberately without the reader's
+ * user id: it tells editors what to add, not who asked. The workspace is
+ * kept so that an uninstall deletes its questions too.
+ */
+export interface Gap {
+  kind: GapKind;
+  question: string;
+  surface: GapSurface;
+  /** Workspace id, when Slack sent one. */
+  teamId: string | null;
+  /** Enterprise Grid org id, when known: lets an org's uninstall remove its questions. */
+  enterpriseId?: string | null;
+  /** When it was asked (or the answer rated), in milliseconds since the epoch. */
+  at: number;
 }
 
 /** A workspace as the digest records it: an Enterprise Grid org's uninstall finds its rows by `enterpriseId`. */
@@ -134,8 +161,12 @@ export interface Store {
    * caller then handles the delivery; false means someone already did.
    */
   claim(keys: readonly string[], ttlMs: number): Promise<boolean>;
-  /** Records a rating; a reader rating the same answer again replaces their earlier rating. */
-  recordFeedback(feedback: Feedback): Promise<void>;
+  /**
+   * Records a rating; a reader rating the same answer again replaces their
+   * earlier rating. Resolves true when the rating is new or differs from the
+   * reader's earlier one, false when it repeats it.
+   */
+  recordFeedback(feedback: Feedback): Promise<boolean>;
   /** Totals of all ratings. */
   feedbackTotals(): Promise<FeedbackTotals>;
   /** A workspace's digest subscriptions, by channel id. */
@@ -144,6 +175,12 @@ export interface Store {
   allDigestSubscriptions(): Promise<DigestSubscription[]>;
   /** One conversation's subscription, or null. */
   digestSubscription(channel: DigestChannel): Promise<DigestSubscription | null>;
+  /** Keeps a question the articles served badly, timed now. */
+  recordGap(gap: Omit<Gap, 'at'>): Promise<void>;
+  /** The questions kept since `sinceMs` (inclusive), oldest first; with `teamId`, only that workspace's. */
+  gaps(sinceMs: number, teamId?: string): Promise<Gap[]>;
+  /** Deletes the questions kept before `beforeMs`; resolves how many were deleted. */
+  purgeGaps(beforeMs: number): Promise<number>;
   /** Adds or replaces a subscription (its status starts `active`). */
   saveDigestSubscription(subscription: Omit<DigestSubscription, 'status' | 'lastError'>): Promise<void>;
   /** Removes a subscription; resolves false when there was none. */
@@ -205,9 +242,10 @@ export interface Store {
   installations(): Promise<StoredInstallation[]>;
   /**
    * Forgets a workspace that uninstalled the app: its installations, its
-   * readers' feedback, and its digest subscriptions and ledger. For an org,
-   * every installation in the org, and the feedback and digest rows recorded
-   * with its enterprise id (those of every workspace in the org).
+   * readers' feedback, its kept questions, and its digest subscriptions and
+   * ledger. For an org, every installation in the org, and the feedback,
+   * questions and digest rows recorded with its enterprise id (those of every
+   * workspace in the org).
    */
   deleteWorkspace(workspace: Workspace): Promise<void>;
   /**

@@ -2,7 +2,8 @@
  * What every `Store` promises, as one suite that each implementation runs
  * (`sqlite-store.test.ts`, `postgres-store.test.ts`): claims granted once,
  * also when several stores on one database ("replicas") race for them;
- * feedback; the digest's subscriptions and ledger; installations; locks;
+ * feedback; the questions kept for editors; the digest's subscriptions and
+ * ledger; installations; locks;
  * health; and several stores migrating one empty database at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +14,7 @@ import type {
   DigestSubscription,
   DigestWorkspace,
   Feedback,
+  Gap,
   Store,
 } from '../../src/store/store.js';
 
@@ -54,6 +56,13 @@ const feedback = (helpful: boolean, userId = 'U1'): Feedback => ({
   question: 'Who leads?',
   offset: 0,
   helpful,
+});
+
+const gap = (question: string, teamId: string | null = 'T1'): Omit<Gap, 'at'> => ({
+  kind: 'unanswered',
+  question,
+  surface: 'command',
+  teamId,
 });
 
 /**
@@ -185,6 +194,89 @@ export function storeContract(makeHarness: MakeHarness): void {
       await store.close();
       const reopened = await open();
       expect(await reopened.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
+    });
+
+    it('tells a new or changed rating from one that repeats the reader’s earlier rating', async () => {
+      const store = await open();
+      expect(await store.recordFeedback(feedback(false))).toBe(true);
+      expect(await store.recordFeedback(feedback(false))).toBe(false);
+      expect(await store.recordFeedback(feedback(true))).toBe(true);
+      expect(await store.recordFeedback(feedback(false))).toBe(true);
+      // Another reader, or another page of the same answer, is a rating of its own.
+      expect(await store.recordFeedback(feedback(false, 'U2'))).toBe(true);
+      expect(await store.recordFeedback({ ...feedback(false), offset: 3 })).toBe(true);
+    });
+  });
+
+  describe('questions kept for editors', () => {
+    it('keeps each question with its kind, surface, workspace and time, oldest first, across a restart', async () => {
+      const store = await harness.open(now);
+      await store.recordGap(gap('What is the capital of France?'));
+      clock += 1000;
+      await store.recordGap({
+        kind: 'disliked',
+        question: 'Who leads?',
+        surface: 'dm',
+        teamId: 'T2',
+        enterpriseId: 'E1',
+      });
+      clock += 1000;
+      await store.recordGap({ ...gap('Any news from Kyiv?', null), surface: 'mention' });
+      await store.close();
+      const reopened = await open();
+      expect(await reopened.gaps(0)).toEqual([
+        {
+          kind: 'unanswered',
+          question: 'What is the capital of France?',
+          surface: 'command',
+          teamId: 'T1',
+          enterpriseId: null,
+          at: 1_700_000_000_000,
+        },
+        {
+          kind: 'disliked',
+          question: 'Who leads?',
+          surface: 'dm',
+          teamId: 'T2',
+          enterpriseId: 'E1',
+          at: 1_700_000_001_000,
+        },
+        {
+          kind: 'unanswered',
+          question: 'Any news from Kyiv?',
+          surface: 'mention',
+          teamId: null,
+          enterpriseId: null,
+          at: 1_700_000_002_000,
+        },
+      ]);
+    });
+
+    it('lists the questions since a time, of every workspace or of one', async () => {
+      const store = await open();
+      await store.recordGap(gap('first', 'T1'));
+      clock += 1000;
+      const since = clock;
+      await store.recordGap(gap('second', 'T1'));
+      await store.recordGap(gap('third', 'T2'));
+      expect((await store.gaps(since)).map((g) => g.question)).toEqual(['second', 'third']);
+      expect((await store.gaps(0, 'T1')).map((g) => g.question)).toEqual(['first', 'second']);
+      expect((await store.gaps(since, 'T2')).map((g) => g.question)).toEqual(['third']);
+      expect(await store.gaps(0, 'T9')).toEqual([]);
+    });
+
+    it('purges the questions kept before a time, and only those', async () => {
+      const store = await open();
+      await store.recordGap(gap('old'));
+      clock += 1000;
+      await store.recordGap(gap('edge'));
+      clock += 1000;
+      await store.recordGap(gap('new'));
+      expect(await store.purgeGaps(1_700_000_001_000)).toBe(1);
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['edge', 'new']);
+      expect(await store.purgeGaps(1_700_000_001_000)).toBe(0);
+      expect(await store.purgeGaps(clock + 1)).toBe(2);
+      expect(await store.gaps(0)).toEqual([]);
     });
   });
 
@@ -588,15 +680,18 @@ export function storeContract(makeHarness: MakeHarness): void {
       // The same shared channel in both workspaces.
       await digestOf(store, C1);
       await digestOf(store, t9);
+      await store.recordGap(gap('asked in T1', 'T1'));
+      await store.recordGap(gap('asked in T9', 'T9'));
       await store.deleteWorkspace({ teamId: 'T1' });
       expect((await store.installations()).map((i) => i.teamId)).toEqual(['T9']);
       expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
       expect(await digestRowsOf(store, [C1, t9])).toEqual({ subscribed: ['T9/C1'], entries: ['T9/C1'] });
       // What it last received is gone too: a reinstall starts the digest afresh.
       expect(await store.lastDigest(C1)).toBeNull();
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['asked in T9']);
     });
 
-    it("forgets an uninstalled org's installations, and the feedback and digest of its workspaces", async () => {
+    it("forgets an uninstalled org's installations, and the feedback, questions and digest of its workspaces", async () => {
       const store = await open();
       const inOrg = [
         { teamId: 'T2', channelId: 'C1', enterpriseId: 'E1' },
@@ -610,6 +705,8 @@ export function storeContract(makeHarness: MakeHarness): void {
       await store.recordFeedback({ ...feedback(true, 'U2'), teamId: 'T3', enterpriseId: 'E1' });
       await store.recordFeedback(feedback(false, 'U3'));
       for (const channel of [...inOrg, outside]) await digestOf(store, channel);
+      await store.recordGap({ ...gap('asked in the org', 'T2'), enterpriseId: 'E1' });
+      await store.recordGap(gap('asked elsewhere', 'T1'));
       await store.deleteWorkspace({ enterpriseId: 'E1' });
       expect((await store.installations()).map((i) => i.teamId)).toEqual(['T1']);
       expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
@@ -617,6 +714,7 @@ export function storeContract(makeHarness: MakeHarness): void {
         subscribed: ['T1/C1'],
         entries: ['T1/C1'],
       });
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['asked elsewhere']);
     });
 
     it('refuses to forget a workspace without an id', async () => {
