@@ -41,6 +41,10 @@ export interface Config {
     timeZone: string;
     skipUnchanged: boolean;
   };
+  gaps: {
+    /** Days a question the articles did not answer is kept for `npm run gaps`; 0 keeps none. */
+    retentionDays: number;
+  };
 }
 
 /** The app's OAuth credentials, from its Basic Information page (the state secret is the bot's own). */
@@ -87,6 +91,8 @@ export function isPostgresUrl(url: string): boolean {
     return false;
   }
 }
+
+const RETENTION_RULE = 'must be a whole number of days from 0 (keeps none) to 36500';
 
 const schema = z.object({
   KNOWLEDGE_DIR: optionalText.default('./knowledge'),
@@ -173,6 +179,11 @@ const schema = z.object({
     .default('false')
     .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  GAPS_RETENTION_DAYS: optionalText
+    .default('30')
+    .pipe(z.string().regex(/^\d+$/, RETENTION_RULE))
+    .transform(Number)
+    .pipe(z.number().max(36_500, RETENTION_RULE)),
 });
 
 /** Every environment variable the bot reads. `.env.example` documents exactly these. */
@@ -218,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>, purpose: Co
       timeZone: v.DIGEST_TZ,
       skipUnchanged: v.DIGEST_SKIP_UNCHANGED,
     },
+    gaps: { retentionDays: v.GAPS_RETENTION_DAYS },
   };
 }
 

@@ -40,8 +40,9 @@ export interface SubscriptionStatus {
   today: DigestEntry | null;
 }
 
-/** A channel's digest, as `/ceasefire digest` shows it. */
+/** A conversation's digest in one workspace, as `/ceasefire digest` shows it. */
 export interface ChannelDigestStatus {
+  teamId: string;
   channelId: string;
   subscription: DigestSubscription | null;
   /** Today's ledger entry in the channel's zone (or the default zone). */
@@ -53,10 +54,12 @@ export interface ChannelDigestStatus {
 
 /**
  * Why `/ceasefire digest on …` subscribed nothing: a word that is not a
- * time, one that is neither a time nor a time zone, or a notice the bot
- * could not post in the channel (`notAMember`: it must be invited first).
+ * time, one that is neither a time nor a time zone, a workspace the app is
+ * not installed in, or a notice the bot could not post in the channel
+ * (`notAMember`: it must be invited first).
  */
 export type SubscribeProblem =
+  | { kind: 'not-installed' }
   | { kind: 'not-a-time'; word: string }
   | { kind: 'not-a-time-or-zone'; word: string }
   | { kind: 'cannot-post'; slackCode: string; notAMember: boolean };

@@ -4,17 +4,14 @@
  * benchmarks pass their own; the program, `main.ts`, only the configuration)
  * and stops it again.
  */
-import { hostname } from 'node:os';
 import type { Logger, webApi } from '@slack/bolt';
 import { type Config, secretsOf } from './config.js';
-import { DigestService } from './digest/digest-service.js';
-import { DigestScheduler } from './digest/scheduler.js';
-import { syncConfiguredSubscriptions } from './digest/subscriptions.js';
 import { CeasefireError } from './errors.js';
+import { GapLog } from './gaps/gap-log.js';
 import { KnowledgeBase } from './knowledge/knowledge-base.js';
 import { createLogger } from './log.js';
 import { createSlackBot, type SlackBot } from './slack/app.js';
-import { createDigestPoster } from './slack/digest-poster.js';
+import { createDigestSetup } from './slack/digest-setup.js';
 import { EVENTS_PATH, INSTALL_PATH } from './slack/http-receiver.js';
 import { installationsFor, type RotatingInstallationStore } from './slack/token-rotation.js';
 import { openStore } from './store/open-store.js';
@@ -62,22 +59,16 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   const installations = installationsFor(config, store, logger, options.clientOptions);
   // The digest posts through its own client, on the same client policy as answers (see client-policy.ts).
   const apiUrl = options.clientOptions?.slackApiUrl ?? config.slack.apiUrl;
-  const poster = createDigestPoster(config.slack.botToken ?? '', apiUrl ?? null, logger);
-  const scheduler = new DigestScheduler({
+  // The digest posts with the same installations' tokens; with one bot token, in that token's workspace.
+  const digest = createDigestSetup({
+    config,
     store,
-    poster,
     articles: () => knowledge.articles,
     logger,
-    owner: `${hostname()}:${process.pid}`,
-    skipUnchanged: config.digest.skipUnchanged,
+    apiUrl: apiUrl ?? null,
+    ...(installations ? { installations } : {}),
   });
-  const digest = new DigestService({
-    store,
-    poster,
-    articles: () => knowledge.articles,
-    defaults: config.digest,
-    scheduler,
-  });
+  const gaps = new GapLog({ store, retentionDays: config.gaps.retentionDays, logger });
   let bot: SlackBot;
   try {
     bot = createSlackBot({
@@ -88,14 +79,14 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
       clientOptions: options.clientOptions,
       host: options.host,
       clientPingTimeout: options.clientPingTimeout,
-      digest,
+      digest: digest.service,
+      gaps,
       ...(installations ? { installations } : {}),
     });
     await bot.start();
-    await syncConfiguredSubscriptions(store, config.digest);
-    await scheduler.start();
+    await digest.start();
   } catch (error) {
-    await scheduler.stop();
+    await digest.stop();
     await store.close();
     throw error;
   }
@@ -108,9 +99,11 @@ export async function startBot(options: StartOptions): Promise<RunningBot> {
   // New, edited and removed articles are served without a restart; a broken file keeps its last good version.
   // A knowledge base handed in (tests) is the caller's to manage.
   const watcher = options.knowledge ? null : knowledge.watch({ logger });
+  // Questions past GAPS_RETENTION_DAYS go at start and then daily, even when none is asked.
+  const stopPurging = gaps.purgeDaily();
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await Promise.all([watcher?.close(), scheduler.stop(), bot.stop()]);
+    await Promise.all([watcher?.close(), digest.stop(), bot.stop(), stopPurging()]);
     await store.close();
   };
   return {

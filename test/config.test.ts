@@ -102,6 +102,18 @@ describe('configuration', () => {
     }
   });
 
+  it('keeps unanswered questions 30 days unless GAPS_RETENTION_DAYS says otherwise, 0 meaning none', () => {
+    expect(parseConfig({}, 'offline').gaps).toEqual({ retentionDays: 30 });
+    expect(parseConfig({ GAPS_RETENTION_DAYS: ' 7 ' }, 'offline').gaps).toEqual({ retentionDays: 7 });
+    expect(parseConfig({ GAPS_RETENTION_DAYS: '0' }, 'offline').gaps).toEqual({ retentionDays: 0 });
+    for (const wrong of ['-1', '1.5', 'week', '1e3', '36501']) {
+      const { issues, message } = issuesOf({ GAPS_RETENTION_DAYS: wrong }, 'offline');
+      expect(issues).toEqual(['GAPS_RETENTION_DAYS']);
+      expect(message).toContain('GAPS_RETENTION_DAYS');
+      expect(message).toContain('must be a whole number of days');
+    }
+  });
+
   it('documents exactly the variables it reads in .env.example, each under a comment', () => {
     const example = readFileSync('.env.example', 'utf8');
     const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);

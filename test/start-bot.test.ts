@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { SlackCallError, StoreError } from '../src/errors.js';
+import { DAY_MS } from '../src/gaps/gap-log.js';
 import { startBot, startupMessage } from '../src/start-bot.js';
 import { PostgresStore } from '../src/store/postgres-store.js';
 import { DATABASE_FILE, SqliteStore } from '../src/store/sqlite-store.js';
@@ -14,6 +15,7 @@ import { createTestDatabase } from './helpers/postgres.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN, startTestBot } from './helpers/test-bot.js';
+import { LEGACY_LAST, LEGACY_SUBSCRIPTION, writeLegacySqlite } from './store/legacy-digest.js';
 
 const KNOWLEDGE = path.resolve('knowledge');
 
@@ -23,33 +25,33 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-describe('startBot failures', () => {
-  const config = (slack: SlackStandIn, overrides: Record<string, string> = {}) => ({
-    ...parseConfig(
-      {
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        DATA_DIR: path.join(dir, 'data'),
-        KNOWLEDGE_DIR: KNOWLEDGE,
-        LOG_LEVEL: 'error',
-        ...overrides,
-      },
-      'bot',
-    ),
-    port: 0,
-  });
+const config = (slack: SlackStandIn, overrides: Record<string, string> = {}) => ({
+  ...parseConfig(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: path.join(dir, 'data'),
+      KNOWLEDGE_DIR: KNOWLEDGE,
+      LOG_LEVEL: 'error',
+      ...overrides,
+    },
+    'bot',
+  ),
+  port: 0,
+});
 
-  async function withStandIn(test: (slack: SlackStandIn) => Promise<void>): Promise<void> {
-    const slack = new SlackStandIn();
-    await slack.start();
-    try {
-      await test(slack);
-    } finally {
-      await slack.stop();
-    }
+async function withStandIn(test: (slack: SlackStandIn) => Promise<void>): Promise<void> {
+  const slack = new SlackStandIn();
+  await slack.start();
+  try {
+    await test(slack);
+  } finally {
+    await slack.stop();
   }
+}
 
+describe('startBot failures', () => {
   it('reports a bot token Slack rejects, naming the variable', () =>
     withStandIn(async (slack) => {
       slack.on('auth.test', { body: { ok: false, error: 'invalid_auth' } });
@@ -100,6 +102,64 @@ describe('startBot failures', () => {
       await first.close();
     }
   });
+});
+
+describe('the digest at start', () => {
+  it('gives the subscriptions and ledger kept before workspaces to the bot token’s workspace', async () => {
+    const dataDir = path.join(dir, 'legacy');
+    await mkdir(dataDir);
+    writeLegacySqlite(dataDir);
+    const bot = await startTestBot({ env: { DATA_DIR: dataDir } });
+    try {
+      const { store } = bot.running;
+      // T0001: the workspace the stand-in's auth.test names for the bot token.
+      expect(await store.digestSubscriptions('T0001')).toEqual([{ ...LEGACY_SUBSCRIPTION, teamId: 'T0001' }]);
+      expect(await store.digestSubscriptions('')).toEqual([]);
+      expect((await store.lastDigest({ teamId: 'T0001', channelId: 'C0LEGACY1' }))?.snapshot).toEqual(
+        LEGACY_LAST.snapshot,
+      );
+      expect(bot.logs.join('\n')).toContain(
+        "The digest's 2 earlier subscription and ledger row(s) now belong to this bot token's workspace",
+      );
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('questions kept for editors', () => {
+  it('deletes at start what is past GAPS_RETENTION_DAYS, and with 0 deletes all and keeps none', () =>
+    withStandIn(async (slack) => {
+      const dataDir = path.join(dir, 'data');
+      const earlier = SqliteStore.open(dataDir, { now: () => Date.now() - 10 * DAY_MS });
+      await earlier.recordGap({ kind: 'unanswered', question: 'old', surface: 'dm', teamId: 'T1' });
+      await earlier.close();
+      const recent = SqliteStore.open(dataDir);
+      await recent.recordGap({ kind: 'unanswered', question: 'recent', surface: 'dm', teamId: 'T1' });
+      await recent.close();
+
+      const kept = async (env: Record<string, string>, ask?: string) => {
+        const running = await startBot({ config: config(slack, env), host: '127.0.0.1' });
+        try {
+          if (ask) {
+            await send(
+              `http://127.0.0.1:${running.bot.port}/slack/events`,
+              commandBody(ask, slack.responseUrl('asked')),
+            );
+            await slack.waitFor('respond:asked');
+          }
+          await running.stop();
+          const store = SqliteStore.open(dataDir);
+          const questions = (await store.gaps(0)).map((g) => g.question);
+          await store.close();
+          return questions;
+        } finally {
+          await running.stop();
+        }
+      };
+      expect(await kept({ GAPS_RETENTION_DAYS: '7' })).toEqual(['recent']);
+      expect(await kept({ GAPS_RETENTION_DAYS: '0' }, 'What is the capital of Atlantis?')).toEqual([]);
+    }));
 });
 
 describe('the store', () => {

@@ -1,8 +1,10 @@
 /**
- * The digest as Slack commands and App Home see it: a channel's status and
- * preview, subscribing and unsubscribing. Subscribing first posts a notice
- * in the channel, so a channel the bot cannot post in is refused with a
- * way to fix it instead of being subscribed to digests that would fail.
+ * The digest as Slack commands and App Home see it: a conversation's status
+ * and preview, subscribing and unsubscribing, each in the workspace the
+ * request came from. Subscribing first posts a notice in the conversation
+ * (with that workspace's bot token), so a channel the bot cannot post in is
+ * refused with a way to fix it instead of being subscribed to digests that
+ * would fail.
  */
 
 import type { Article } from '../article.js';
@@ -17,16 +19,19 @@ import type {
   UnsubscribeResult,
 } from '../digest-types.js';
 import { SlackCallError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { DigestSubscription, DigestWorkspace, Store } from '../store/store.js';
 import { buildDigest } from './build-digest.js';
 import type { DigestPoster } from './poster.js';
 import { localDate } from './schedule.js';
 import type { DigestScheduler } from './scheduler.js';
+import { type DigestInstallations, digestToken } from './workspaces.js';
 
 /** What the service works with. */
 export interface DigestServiceDeps {
   store: Store;
   poster: DigestPoster;
+  /** Where the digest may post, and each workspace's bot token. */
+  installations: DigestInstallations;
   articles: () => readonly Article[];
   defaults: Config['digest'];
   scheduler?: DigestScheduler;
@@ -65,24 +70,27 @@ export class DigestService {
     return this.deps.defaults;
   }
 
-  async status(channelId: string): Promise<ChannelDigestStatus> {
+  /** A conversation's subscription in `workspace`, today's and its last digest, and its next run here. */
+  async status(workspace: DigestWorkspace, channelId: string): Promise<ChannelDigestStatus> {
     const { store, scheduler, defaults } = this.deps;
-    const subscription = (await store.digestSubscriptions()).find((s) => s.channelId === channelId) ?? null;
+    const channel = { teamId: workspace.teamId, channelId };
+    const subscription = await store.digestSubscription(channel);
     const date = localDate(this.now(), subscription?.timeZone ?? defaults.timeZone);
     return {
-      channelId,
+      ...channel,
       subscription,
-      today: await store.digestEntry(channelId, date),
-      last: (await store.lastDigest(channelId))?.entry ?? null,
-      nextRun: scheduler?.nextRun(channelId) ?? null,
+      today: await store.digestEntry(channel, date),
+      last: (await store.lastDigest(channel))?.entry ?? null,
+      nextRun: scheduler?.nextRun(channel) ?? null,
     };
   }
 
-  /** Today's digest as this channel would get it. */
-  async preview(channelId: string): Promise<Digest> {
+  /** Today's digest as this conversation of `workspace` would get it. */
+  async preview(workspace: DigestWorkspace, channelId: string): Promise<Digest> {
     const { store, defaults } = this.deps;
-    const subscription = (await store.digestSubscriptions()).find((s) => s.channelId === channelId);
-    const last = await store.lastDigest(channelId);
+    const channel = { teamId: workspace.teamId, channelId };
+    const subscription = await store.digestSubscription(channel);
+    const last = await store.lastDigest(channel);
     return buildDigest(
       this.deps.articles(),
       last?.snapshot ?? null,
@@ -90,22 +98,32 @@ export class DigestService {
     );
   }
 
-  async subscribe(channelId: string, userId: string, args: string): Promise<SubscribeResult> {
+  /** Subscribes a conversation of `workspace`, once a notice in it went out with that workspace's token. */
+  async subscribe(
+    workspace: DigestWorkspace,
+    channelId: string,
+    userId: string,
+    args: string,
+  ): Promise<SubscribeResult> {
     const schedule = parseSchedule(args, this.deps.defaults);
     if ('problem' in schedule) return { ok: false, problem: schedule.problem };
+    const token = await digestToken(this.deps.installations, workspace);
+    if (token === null) return { ok: false, problem: { kind: 'not-installed' } };
     try {
-      await this.deps.poster.announce({ channelId, userId, ...schedule });
+      await this.deps.poster.announce({ channelId, token }, { userId, ...schedule });
     } catch (error) {
       // A channel the bot cannot post in would never get its digest either: nothing is subscribed.
       const slackCode = error instanceof SlackCallError ? error.slackCode : 'unknown_error';
       const notAMember = error instanceof SlackCallError && error.code === 'SLACK_NOT_A_MEMBER';
       return { ok: false, problem: { kind: 'cannot-post', slackCode, notAMember } };
     }
-    const subscription = {
+    const subscription: Omit<DigestSubscription, 'status' | 'lastError'> = {
+      teamId: workspace.teamId,
       channelId,
+      enterpriseId: workspace.enterpriseId,
       time: schedule.time,
       timeZone: schedule.timeZone,
-      source: 'command' as const,
+      source: 'command',
       subscribedBy: userId,
     };
     await this.deps.store.saveDigestSubscription(subscription);
@@ -113,25 +131,26 @@ export class DigestService {
     return { ok: true, subscription: { ...subscription, status: 'active', lastError: null } };
   }
 
-  /** Unsubscribes a channel. A channel listed in DIGEST_CHANNELS stays: only the configuration removes it. */
-  async unsubscribe(channelId: string): Promise<UnsubscribeResult> {
+  /**
+   * Unsubscribes a conversation. A channel listed in DIGEST_CHANNELS stays:
+   * only the configuration removes it. (The list exists only with a single
+   * bot token, whose workspace is the only one installed.)
+   */
+  async unsubscribe(workspace: DigestWorkspace, channelId: string): Promise<UnsubscribeResult> {
     if (this.deps.defaults.channels.includes(channelId)) return 'configured';
-    const removed = await this.deps.store.removeDigestSubscription(channelId);
+    const removed = await this.deps.store.removeDigestSubscription({ teamId: workspace.teamId, channelId });
     await this.deps.scheduler?.refresh();
     return removed ? 'removed' : 'not-subscribed';
   }
 
-  /** Every subscription with its ledger entry for today in its own zone, for App Home. */
-  async overview(): Promise<SubscriptionStatus[]> {
+  /** Every subscription of `workspace` with its ledger entry for today in its own zone, for App Home. */
+  async overview(workspace: DigestWorkspace): Promise<SubscriptionStatus[]> {
     const now = this.now();
-    const subscriptions = await this.deps.store.digestSubscriptions();
+    const subscriptions = await this.deps.store.digestSubscriptions(workspace.teamId);
     return Promise.all(
       subscriptions.map(async (subscription) => ({
         subscription,
-        today: await this.deps.store.digestEntry(
-          subscription.channelId,
-          localDate(now, subscription.timeZone),
-        ),
+        today: await this.deps.store.digestEntry(subscription, localDate(now, subscription.timeZone)),
       })),
     );
   }

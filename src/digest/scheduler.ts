@@ -1,16 +1,33 @@
 /**
- * Runs the daily digest: one croner job per subscribed channel at its local
- * time (croner handles time zones and daylight-saving changes), a catch-up
- * on start for channels whose time passed while the bot was down (same
- * local day only), and retries later the same day when a post failed.
+ * Runs the daily digest: one croner job per subscribed conversation of
+ * every workspace, at its local time (croner handles time zones and
+ * daylight-saving changes), a catch-up on start for conversations whose
+ * time passed while the bot was down (same local day only), and retries
+ * later the same day when a post failed.
+ *
+ * Every replica runs one. Each reloads the subscriptions from the store
+ * every minute, so one made or removed on another replica is scheduled or
+ * stopped here too, and looks a subscription up again just before it
+ * delivers, so one removed a moment ago is not posted. Which replica posts a
+ * day's digest is decided by the ledger's claim, not here.
  */
 import { Cron } from 'croner';
-import type { DigestSubscription } from '../store/store.js';
+import type { DigestChannel, DigestSubscription } from '../store/store.js';
 import { type DeliveryDeps, deliverDigest, STALE_CLAIM_MS } from './deliver.js';
 import { dailyPattern, isDueToday } from './schedule.js';
+import { channelLabel } from './workspaces.js';
 
 /** Waits before retrying a failed post: growing, so a long outage costs few calls. */
 export const RETRY_DELAYS_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000, 30 * 60_000, 60 * 60_000];
+
+/** How often the subscriptions are read again from the store: one query a minute per replica. */
+export const RELOAD_INTERVAL_MS = 60_000;
+
+/** Options of the scheduler beyond delivery's. */
+export interface SchedulerOptions {
+  retryDelaysMs?: readonly number[];
+  reloadIntervalMs?: number;
+}
 
 interface ChannelJob {
   subscription: DigestSubscription;
@@ -23,20 +40,32 @@ interface ChannelJob {
 export class DigestScheduler {
   private readonly jobs = new Map<string, ChannelJob>();
   private readonly running = new Set<Promise<void>>();
+  private readonly retryDelaysMs: readonly number[];
+  private readonly reloadIntervalMs: number;
+  private reloader: ReturnType<typeof setInterval> | undefined;
+  /** The refresh in progress, if any: refreshes run one at a time, or two could schedule one subscription twice. */
+  private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
     private readonly deps: DeliveryDeps,
-    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.retryDelaysMs = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+    this.reloadIntervalMs = options.reloadIntervalMs ?? RELOAD_INTERVAL_MS;
+  }
 
   /**
-   * Schedules every subscription, then starts posting the digests already
-   * due today (a catch-up after downtime) without holding up the caller.
+   * Schedules every subscription, starts posting the digests already due
+   * today (a catch-up after downtime) without holding up the caller, and
+   * reloads the subscriptions every minute from then on.
    */
   async start(): Promise<void> {
     await this.refresh();
     for (const job of this.jobs.values()) void this.runIfDue(job);
+    this.reloader = setInterval(() => void this.reload(), this.reloadIntervalMs);
+    // The reload alone never keeps a process running.
+    this.reloader.unref?.();
   }
 
   /** Resolves when no delivery is in progress (tests; shutdown before closing the store). */
@@ -45,40 +74,56 @@ export class DigestScheduler {
   }
 
   /** Re-reads subscriptions: new ones are scheduled, changed ones rescheduled, removed ones stopped. */
-  async refresh(): Promise<void> {
-    const subscriptions = await this.deps.store.digestSubscriptions();
-    const live = new Set(subscriptions.map((s) => s.channelId));
-    for (const [channelId, job] of this.jobs) {
-      if (!live.has(channelId)) this.drop(channelId, job);
-    }
-    for (const subscription of subscriptions) {
-      const job = this.jobs.get(subscription.channelId);
-      if (
-        job &&
-        job.subscription.time === subscription.time &&
-        job.subscription.timeZone === subscription.timeZone
-      ) {
-        job.subscription = subscription;
-        continue;
-      }
-      if (job) this.drop(subscription.channelId, job);
-      this.schedule(subscription);
-    }
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.applySubscriptions());
+    // A failed refresh does not stop the next one.
+    this.refreshing = next.catch(() => undefined);
+    return next;
   }
 
-  /** The next scheduled run of a channel's digest, if it is subscribed. */
-  nextRun(channelId: string): Date | null {
-    return this.jobs.get(channelId)?.daily.nextRun() ?? null;
+  /** The next scheduled run of a conversation's digest, if it is subscribed. */
+  nextRun(channel: DigestChannel): Date | null {
+    return this.jobs.get(channelLabel(channel))?.daily.nextRun() ?? null;
   }
 
   /** Stops every job and waits for deliveries in progress to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const [channelId, job] of this.jobs) this.drop(channelId, job);
+    clearInterval(this.reloader);
+    await this.refreshing;
+    for (const [key, job] of this.jobs) this.drop(key, job);
     await this.settled();
   }
 
-  private schedule(subscription: DigestSubscription): void {
+  private async applySubscriptions(): Promise<void> {
+    if (this.stopped) return;
+    const subscriptions = await this.deps.store.allDigestSubscriptions();
+    const live = new Set(subscriptions.map(channelLabel));
+    for (const [key, job] of this.jobs) {
+      if (!live.has(key)) this.drop(key, job);
+    }
+    for (const subscription of subscriptions) {
+      const key = channelLabel(subscription);
+      const job = this.jobs.get(key);
+      if (job && sameSchedule(job.subscription, subscription)) {
+        job.subscription = subscription;
+        continue;
+      }
+      if (job) this.drop(key, job);
+      this.schedule(key, subscription);
+    }
+  }
+
+  /** The periodic reload: a store that fails now is logged and tried again at the next one. */
+  private async reload(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (error) {
+      this.deps.logger.warn(`Digest subscriptions not reloaded (tried again in a minute): ${String(error)}`);
+    }
+  }
+
+  private schedule(key: string, subscription: DigestSubscription): void {
     const job: ChannelJob = {
       subscription,
       failures: 0,
@@ -92,13 +137,13 @@ export class DigestScheduler {
         () => this.runIfDue(job),
       ),
     };
-    this.jobs.set(subscription.channelId, job);
+    this.jobs.set(key, job);
   }
 
-  private drop(channelId: string, job: ChannelJob): void {
+  private drop(key: string, job: ChannelJob): void {
     job.daily.stop();
     job.retry?.stop();
-    this.jobs.delete(channelId);
+    if (this.jobs.get(key) === job) this.jobs.delete(key);
   }
 
   /** Runs `deliver` for a job, tracked so that `settled` and `stop` can wait for it. */
@@ -108,15 +153,37 @@ export class DigestScheduler {
     return run;
   }
 
+  /**
+   * The subscription as the store has it now: null when another replica
+   * removed it (or its workspace uninstalled) since the last reload. A store
+   * that cannot say leaves the decision to the claim, which needs it too.
+   */
+  private async current(job: ChannelJob): Promise<DigestSubscription | null> {
+    try {
+      return await this.deps.store.digestSubscription(job.subscription);
+    } catch {
+      return job.subscription;
+    }
+  }
+
   /** Delivers today's digest when its time has come, then arranges a retry if it did not go out. */
   private async deliverIfDue(job: ChannelJob): Promise<void> {
-    const { channelId, time, timeZone } = job.subscription;
+    const { time, timeZone } = job.subscription;
     if (this.stopped || !isDueToday(this.deps.now?.() ?? new Date(), time, timeZone)) return;
-    const delivery = await deliverDigest(this.deps, channelId, timeZone);
+    const subscription = await this.current(job);
+    if (this.stopped) return;
+    if (!subscription || !sameSchedule(subscription, job.subscription)) {
+      // Removed or moved to another time elsewhere: the reload brings this process in line.
+      await this.reload();
+      return;
+    }
+    job.subscription = subscription;
+    const delivery = await deliverDigest(this.deps, subscription);
     if (this.stopped) return;
     job.retry?.stop();
     job.retry = undefined;
-    // A channel the bot cannot post in, or a token or scope Slack refuses, needs a person: trying again today is no use.
+    // A channel the bot cannot post in, or a token or scope Slack refuses, needs a person: trying again today is
+    // no use (nor for a workspace without the app, which is neither failed nor uncertain).
     const hopeless = delivery.code === 'SLACK_NOT_A_MEMBER' || delivery.code === 'SLACK_ACCESS_DENIED';
     // An uncertain day is tried again too: the next attempt only checks the channel, and posts if that proves it absent.
     const again = delivery.status === 'failed' || delivery.status === 'uncertain';
@@ -137,6 +204,10 @@ export class DigestScheduler {
   }
 
   private logError(subscription: DigestSubscription, error: unknown): void {
-    this.deps.logger.error(`Digest job for ${subscription.channelId} failed: ${String(error)}`);
+    this.deps.logger.error(`Digest job for ${channelLabel(subscription)} failed: ${String(error)}`);
   }
+}
+
+function sameSchedule(a: DigestSubscription, b: DigestSubscription): boolean {
+  return a.time === b.time && a.timeZone === b.timeZone;
 }

@@ -134,7 +134,7 @@ export function renderDigestStatus(status: ChannelDigestStatus, preview: Digest)
     else if (today?.state === 'skipped') lines.push('Today’s digest was skipped: nothing new.');
     else if (today?.state === 'uncertain')
       lines.push(
-        `:warning: Today’s digest may have been posted (${escapeText(today.error ?? 'unknown_error')}): check the channel; \`npm run digest -- --post --force\` posts it again.`,
+        `:warning: Today’s digest may have been posted (${escapeText(today.error ?? 'unknown_error')}): check the channel; \`npm run digest -- --post --force --team ${escapeText(status.teamId)}\` posts it again.`,
       );
     else if (status.nextRun)
       lines.push(
@@ -175,6 +175,8 @@ const EXAMPLE = `\`${SLASH_COMMAND} digest on 08:30 Europe/Kyiv\``;
 /** Why nothing was subscribed, and what to do instead. */
 function problemText(problem: SubscribeProblem): string {
   switch (problem.kind) {
+    case 'not-installed':
+      return 'I am not installed in this workspace, so I cannot post a digest here. Install the app in this workspace first.';
     case 'not-a-time':
       return `“${escapeText(problem.word)}” is not a time of day: use 24-hour HH:MM, e.g. ${EXAMPLE}.`;
     case 'not-a-time-or-zone':

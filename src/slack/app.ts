@@ -10,6 +10,7 @@ import { App, ErrorCode, type Logger, type Receiver, type webApi } from '@slack/
 import type { Config } from '../config.js';
 import type { DigestService } from '../digest/digest-service.js';
 import { ConfigError, SlackCallError } from '../errors.js';
+import type { GapLog } from '../gaps/gap-log.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { Store } from '../store/store.js';
 import { AcknowledgingSocketModeReceiver } from './acknowledge-unhandled.js';
@@ -48,6 +49,8 @@ export interface SlackBotDeps {
   subcommands?: readonly Subcommand[];
   /** The daily digest, for its subcommand and App Home (absent: the digest is not offered). */
   digest?: DigestService;
+  /** Where unanswered questions and 👎 are kept for editors (absent: they are not kept). */
+  gaps?: GapLog;
   /** Many workspaces: the installations (default: made from the configuration and the store). */
   installations?: RotatingInstallationStore;
 }
@@ -147,6 +150,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
     store: deps.store,
     subcommands: deps.subcommands ?? SUBCOMMANDS,
     ...(deps.digest ? { digest: deps.digest } : {}),
+    ...(deps.gaps ? { gaps: deps.gaps } : {}),
   };
   registerCommands(app, listenerDeps);
   registerEvents(app, listenerDeps);

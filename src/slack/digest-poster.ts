@@ -1,6 +1,7 @@
 /**
  * Posting digests to Slack, and finding a digest Slack may already have
- * posted. Every digest message carries metadata naming its date, so after
+ * posted. One client serves every workspace: each call carries the bot
+ * token of the conversation's workspace. Every digest message carries metadata naming its date, so after
  * a post whose outcome is unknown (a timeout, a dropped connection, a 5xx)
  * the channel's recent history says whether it went out, instead of a
  * second post guessing. Calls follow the client policy (client-policy.ts)
@@ -8,7 +9,7 @@
  * `SlackCallError` for the digest to branch on.
  */
 import { type Logger, webApi } from '@slack/bolt';
-import type { DigestPoster, SubscriptionNotice } from '../digest/poster.js';
+import type { DigestPoster, PostTarget, SubscriptionNotice } from '../digest/poster.js';
 import type { Digest } from '../digest-types.js';
 import { SlackCallError } from '../errors.js';
 import type { SlackMessage } from '../render/blocks.js';
@@ -37,30 +38,31 @@ export interface PosterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The digest poster over a Web API client made with `slackClientOptions`. */
+/** The digest poster over a Web API client made with `slackClientOptions` (and no token of its own). */
 export class SlackDigestPoster implements DigestPoster {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly options: PosterOptions,
   ) {}
 
-  async post(channelId: string, digest: Digest): Promise<string> {
-    const result = await this.postMessage(channelId, renderDigest(digest), {
+  async post(to: PostTarget, digest: Digest): Promise<string> {
+    const result = await this.postMessage(to, renderDigest(digest), {
       event_type: DIGEST_EVENT_TYPE,
       event_payload: { date: digest.date },
     });
     return result.ts ?? '';
   }
 
-  async announce(notice: SubscriptionNotice): Promise<void> {
-    await this.postMessage(notice.channelId, renderSubscriptionNotice(notice));
+  async announce(to: PostTarget, notice: SubscriptionNotice): Promise<void> {
+    await this.postMessage(to, renderSubscriptionNotice(notice));
   }
 
-  async findPosted(channelId: string, date: string, sinceMs: number): Promise<string | null> {
+  async findPosted({ channelId, token }: PostTarget, date: string, sinceMs: number): Promise<string | null> {
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
       const result = await this.call('conversations.history', () =>
         this.client.conversations.history({
+          token,
           channel: channelId,
           // A minute of slack for clock differences between this machine and Slack.
           oldest: String(Math.floor(sinceMs / 1000) - 60),
@@ -88,12 +90,13 @@ export class SlackDigestPoster implements DigestPoster {
   }
 
   private postMessage(
-    channelId: string,
+    { channelId, token }: PostTarget,
     message: SlackMessage,
     metadata?: webApi.ChatPostMessageArguments['metadata'],
   ): Promise<webApi.ChatPostMessageResponse> {
     return this.call('chat.postMessage', () =>
       this.client.chat.postMessage({
+        token,
         channel: channelId,
         text: message.text,
         blocks: message.blocks,
@@ -113,9 +116,9 @@ export class SlackDigestPoster implements DigestPoster {
   }
 }
 
-/** The digest poster with its own client for `token`, on the Web API at `apiUrl` (null: Slack's own). */
-export function createDigestPoster(token: string, apiUrl: string | null, logger: Logger): SlackDigestPoster {
-  return new SlackDigestPoster(new webApi.WebClient(token, { ...slackClientOptions(apiUrl), logger }), {
+/** The digest poster with its own client, on the Web API at `apiUrl` (null: Slack's own). */
+export function createDigestPoster(apiUrl: string | null, logger: Logger): SlackDigestPoster {
+  return new SlackDigestPoster(new webApi.WebClient(undefined, { ...slackClientOptions(apiUrl), logger }), {
     logger,
   });
 }

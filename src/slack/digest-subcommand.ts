@@ -15,17 +15,25 @@ function say(text: string): SlackMessage {
 }
 
 async function runDigest(args: string, context: RequestContext): Promise<SlackMessage> {
-  const { digest, channelId } = context;
+  const { digest, channelId, teamId, enterpriseId } = context;
   if (!digest) return say('The daily digest is not set up on this bot.');
   if (!channelId) return say('Type this in the conversation that should get the digest.');
+  // Every subscription belongs to a workspace; Slack names it in every command and event.
+  if (!teamId) return say('Slack did not say which workspace this is, so I cannot look up its digest.');
+  const workspace = { teamId, enterpriseId };
   const [action = '', ...rest] = args.trim().split(/\s+/);
   switch (action.toLowerCase()) {
     case '':
-      return renderDigestStatus(await digest.status(channelId), await digest.preview(channelId));
+      return renderDigestStatus(
+        await digest.status(workspace, channelId),
+        await digest.preview(workspace, channelId),
+      );
     case 'on':
-      return renderSubscribeResult(await digest.subscribe(channelId, context.userId, rest.join(' ')));
+      return renderSubscribeResult(
+        await digest.subscribe(workspace, channelId, context.userId, rest.join(' ')),
+      );
     case 'off':
-      return renderUnsubscribeResult(await digest.unsubscribe(channelId));
+      return renderUnsubscribeResult(await digest.unsubscribe(workspace, channelId));
     default:
       return say(
         `I don't know \`digest ${action}\`. Use \`${SLASH_COMMAND} digest\` (status and preview), \`${SLASH_COMMAND} digest on [HH:MM] [time zone]\` or \`${SLASH_COMMAND} digest off\`.`,

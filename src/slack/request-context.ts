@@ -5,6 +5,7 @@
  * module, such as the digest's, needs nothing from the table it joins.
  */
 import type { DigestService } from '../digest/digest-service.js';
+import type { GapLog } from '../gaps/gap-log.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { SlackMessage } from '../render/blocks.js';
 import type { Usage } from '../render/blocks-guide.js';
@@ -21,14 +22,18 @@ export interface RequestContext {
   userId: string;
   channelId: string | null;
   teamId: string | null;
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
   /** The subcommand table in use (help lists it). */
   subcommands: readonly Subcommand[];
   /** The daily digest, when the bot runs one. */
   digest?: DigestService;
+  /** Where questions the articles did not answer are kept for editors, when they are. */
+  gaps?: GapLog;
 }
 
 /** What every listener is given: the parts of a request context that do not depend on the request. */
-export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands' | 'digest'>;
+export type ListenerDeps = Pick<RequestContext, 'knowledge' | 'store' | 'subcommands' | 'digest' | 'gaps'>;
 
 /** One subcommand: `/ceasefire <name> [args]`. */
 export interface Subcommand extends Usage {

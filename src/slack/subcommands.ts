@@ -7,10 +7,12 @@
  */
 
 import type { Logger } from '@slack/bolt';
+import { isUnanswered } from '../gaps/gap-log.js';
 import { suggestTopics } from '../render/answer-text.js';
 import { message, SLASH_COMMAND, type SlackMessage, section } from '../render/blocks.js';
 import { type AnswerSurface, FACTS_PER_MESSAGE, renderAnswer } from '../render/blocks-answer.js';
 import { renderHelp, renderSources, type Usage } from '../render/blocks-guide.js';
+import type { Answer } from '../search/types.js';
 import { DIGEST_SUBCOMMAND } from './digest-subcommand.js';
 import type { RequestContext, Subcommand } from './request-context.js';
 
@@ -66,8 +68,26 @@ export function reply(text: string, context: RequestContext, logger: Logger): Pr
   return orApology(logger, trimmed, () => {
     if (!trimmed) return help(context);
     const found = findSubcommand(trimmed, context.subcommands);
-    return found ? found.subcommand.run(found.args, context) : answer(trimmed, 0, context);
+    return found ? found.subcommand.run(found.args, context) : ask(trimmed, context);
   });
+}
+
+/**
+ * The answer to a question someone asked; one the articles do not answer is
+ * kept for editors (`npm run gaps`) before the reply goes out. Keeping it
+ * never fails the reply (see `GapLog.record`).
+ */
+async function ask(question: string, context: RequestContext): Promise<SlackMessage> {
+  const found = context.knowledge.answer(question, { limit: FACTS_PER_MESSAGE });
+  if (isUnanswered(found)) {
+    await context.gaps?.record({
+      kind: 'unanswered',
+      question,
+      surface: context.surface,
+      teamId: context.teamId,
+    });
+  }
+  return present(found, 0, context);
 }
 
 const APOLOGY = 'Sorry, something went wrong while I was answering that. Please try again in a moment.';
@@ -105,12 +125,26 @@ export function answer(
   context: RequestContext,
   shown: AnswerShown = {},
 ): SlackMessage {
-  const knowledge = context.knowledge;
-  return renderAnswer(knowledge.answer(question, { limit: FACTS_PER_MESSAGE, offset }), {
+  return present(
+    context.knowledge.answer(question, { limit: FACTS_PER_MESSAGE, offset }),
+    offset,
+    context,
+    shown,
+  );
+}
+
+/** An answer as shown on the context's surface, its facts numbered from `offset`. */
+function present(
+  found: Answer,
+  offset: number,
+  context: RequestContext,
+  shown: AnswerShown = {},
+): SlackMessage {
+  return renderAnswer(found, {
     offset,
     surface: shown.surface ?? (context.surface === 'command' ? 'private' : 'thread'),
     askedBy: context.userId,
-    topics: suggestTopics(knowledge.articles),
+    topics: suggestTopics(context.knowledge.articles),
     viaCommand: shown.viaCommand ?? context.surface === 'command',
   });
 }

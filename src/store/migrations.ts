@@ -5,8 +5,8 @@
  * Postgres: the `schema_migrations` table); on start every later step runs.
  * A change is a new step at the end: never edit a step that has shipped,
  * since databases in use already ran it. Keying the digest tables by
- * workspace, for instance, is one step that adds `team_id` to their primary
- * keys (SQLite rebuilds a table to change its key; Postgres alters it).
+ * workspace was one step that added `team_id` to their primary keys
+ * (SQLite rebuilds a table to change its key; Postgres alters it).
  */
 
 /** One schema step. */
@@ -161,6 +161,111 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE feedback ADD COLUMN enterprise_id TEXT;
       CREATE INDEX feedback_team ON feedback (team_id);
       CREATE INDEX feedback_enterprise ON feedback (enterprise_id);
+    `,
+  },
+  {
+    // The digest's rows belong to a workspace: a Slack Connect channel has the same id in every workspace that
+    // shares it, and each gets its own digest. Rows from before get team '' until the workspace of the single
+    // bot token adopts them (`adoptDigests`). The org id (NULL outside Enterprise Grid) lets an org's uninstall
+    // find the rows of all its workspaces. SQLite cannot change a primary key, so it rebuilds both tables.
+    version: 4,
+    name: 'digest per workspace',
+    sqlite: `
+      CREATE TABLE digest_subscriptions_by_team (
+        team_id       TEXT    NOT NULL,
+        channel_id    TEXT    NOT NULL,
+        enterprise_id TEXT,
+        time          TEXT    NOT NULL,
+        time_zone     TEXT    NOT NULL,
+        source        TEXT    NOT NULL CHECK (source IN ('env', 'command')),
+        subscribed_by TEXT,
+        status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'failing')),
+        last_error    TEXT,
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (team_id, channel_id)
+      ) WITHOUT ROWID;
+      INSERT INTO digest_subscriptions_by_team (team_id, channel_id, time, time_zone, source, subscribed_by, status,
+                                                last_error, updated_at)
+        SELECT '', channel_id, time, time_zone, source, subscribed_by, status, last_error, updated_at
+        FROM digest_subscriptions;
+      DROP TABLE digest_subscriptions;
+      ALTER TABLE digest_subscriptions_by_team RENAME TO digest_subscriptions;
+      CREATE INDEX digest_subscriptions_enterprise ON digest_subscriptions (enterprise_id);
+
+      CREATE TABLE digest_ledger_by_team (
+        team_id       TEXT    NOT NULL,
+        channel_id    TEXT    NOT NULL,
+        local_date    TEXT    NOT NULL,
+        enterprise_id TEXT,
+        state         TEXT    NOT NULL CHECK (state IN ('claimed', 'posted', 'skipped', 'failed', 'uncertain')),
+        owner         TEXT    NOT NULL,
+        claimed_at    INTEGER NOT NULL,
+        attempts      INTEGER NOT NULL,
+        message_ts    TEXT,
+        error         TEXT,
+        snapshot      TEXT,
+        finished_at   INTEGER,
+        PRIMARY KEY (team_id, channel_id, local_date)
+      ) WITHOUT ROWID;
+      INSERT INTO digest_ledger_by_team (team_id, channel_id, local_date, state, owner, claimed_at, attempts,
+                                         message_ts, error, snapshot, finished_at)
+        SELECT '', channel_id, local_date, state, owner, claimed_at, attempts, message_ts, error, snapshot,
+               finished_at
+        FROM digest_ledger;
+      DROP TABLE digest_ledger;
+      ALTER TABLE digest_ledger_by_team RENAME TO digest_ledger;
+      CREATE INDEX digest_ledger_enterprise ON digest_ledger (enterprise_id);
+    `,
+    // The default fills the existing rows; dropped afterwards, so that every new row must name its workspace.
+    postgres: `
+      ALTER TABLE digest_subscriptions
+        ADD COLUMN team_id TEXT NOT NULL DEFAULT '',
+        ADD COLUMN enterprise_id TEXT,
+        DROP CONSTRAINT digest_subscriptions_pkey,
+        ADD PRIMARY KEY (team_id, channel_id);
+      ALTER TABLE digest_subscriptions ALTER COLUMN team_id DROP DEFAULT;
+      CREATE INDEX digest_subscriptions_enterprise ON digest_subscriptions (enterprise_id);
+
+      ALTER TABLE digest_ledger
+        ADD COLUMN team_id TEXT NOT NULL DEFAULT '',
+        ADD COLUMN enterprise_id TEXT,
+        DROP CONSTRAINT digest_ledger_pkey,
+        ADD PRIMARY KEY (team_id, channel_id, local_date);
+      ALTER TABLE digest_ledger ALTER COLUMN team_id DROP DEFAULT;
+      CREATE INDEX digest_ledger_enterprise ON digest_ledger (enterprise_id);
+    `,
+  },
+  {
+    // Questions the articles served badly, for editors; no user id, by design. Purged by age, so indexed by it.
+    version: 5,
+    name: 'questions the articles did not answer',
+    sqlite: `
+      CREATE TABLE gaps (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT    NOT NULL CHECK (kind IN ('unanswered', 'disliked')),
+        question      TEXT    NOT NULL,
+        surface       TEXT    NOT NULL CHECK (surface IN ('command', 'mention', 'dm')),
+        team_id       TEXT,
+        enterprise_id TEXT,
+        recorded_at   INTEGER NOT NULL
+      );
+      CREATE INDEX gaps_recorded ON gaps (recorded_at);
+      CREATE INDEX gaps_team ON gaps (team_id);
+      CREATE INDEX gaps_enterprise ON gaps (enterprise_id);
+    `,
+    postgres: `
+      CREATE TABLE gaps (
+        id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind          TEXT   NOT NULL CHECK (kind IN ('unanswered', 'disliked')),
+        question      TEXT   NOT NULL,
+        surface       TEXT   NOT NULL CHECK (surface IN ('command', 'mention', 'dm')),
+        team_id       TEXT,
+        enterprise_id TEXT,
+        recorded_at   BIGINT NOT NULL
+      );
+      CREATE INDEX gaps_recorded ON gaps (recorded_at);
+      CREATE INDEX gaps_team ON gaps (team_id);
+      CREATE INDEX gaps_enterprise ON gaps (enterprise_id);
     `,
   },
 ];

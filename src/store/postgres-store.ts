@@ -18,7 +18,9 @@ import pg from 'pg';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import {
+  adoptingWorkspace,
   claimKeys,
+  ENTRY_COLUMNS,
   fromInstallationRow,
   type InstallationRow,
   installationRow,
@@ -26,14 +28,19 @@ import {
   LATEST_INSTALLATION,
   LOCK_WAIT_MS,
   reclaimDigest,
+  SUBSCRIPTION_COLUMNS,
+  WORKSPACE_TABLES,
   workspaceFilter,
 } from './semantics.js';
 import type {
+  DigestChannel,
   DigestClaim,
   DigestEntry,
   DigestSubscription,
+  DigestWorkspace,
   Feedback,
   FeedbackTotals,
+  Gap,
   InstallationKey,
   LockOptions,
   ReceivedSnapshot,
@@ -93,9 +100,6 @@ const TYPES: pg.CustomTypesConfig = {
       ? (value: string) => Number(value)
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
-
-const ENTRY_COLUMNS = `channel_id AS "channelId", local_date AS date, state, claimed_at AS "claimedAt", attempts,
-  message_ts AS "messageTs", error`;
 
 /** The store in a Postgres database. */
 export class PostgresStore implements Store {
@@ -170,14 +174,25 @@ export class PostgresStore implements Store {
     return rowCount === unique.length;
   }
 
-  async recordFeedback(feedback: Feedback): Promise<void> {
-    await this.query(
-      `INSERT INTO feedback (user_id, question, fact_offset, team_id, enterprise_id, channel_id, helpful,
+  /**
+   * One statement: the WITH reads the reader's earlier rating from the
+   * statement's snapshot, before the upsert replaces it. Of two clicks racing
+   * on a new rating, the second waits at ON CONFLICT and still sees no
+   * earlier rating: both count as new, which only the same reader's double
+   * click can cause.
+   */
+  async recordFeedback(feedback: Feedback): Promise<boolean> {
+    const { rows } = await this.query<{ changed: boolean }>(
+      `WITH earlier AS (
+         SELECT helpful FROM feedback WHERE user_id = $1 AND question = $2 AND fact_offset = $3
+       )
+       INSERT INTO feedback (user_id, question, fact_offset, team_id, enterprise_id, channel_id, helpful,
                              recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id, question, fact_offset) DO UPDATE SET
          helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
-         enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
+         enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id
+       RETURNING (SELECT helpful FROM earlier) IS DISTINCT FROM $7 AS changed`,
       [
         feedback.userId,
         feedback.question,
@@ -189,6 +204,30 @@ export class PostgresStore implements Store {
         this.now(),
       ],
     );
+    return rows[0]?.changed ?? true;
+  }
+
+  async recordGap(gap: Omit<Gap, 'at'>): Promise<void> {
+    await this.query(
+      `INSERT INTO gaps (kind, question, surface, team_id, enterprise_id, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [gap.kind, gap.question, gap.surface, gap.teamId, gap.enterpriseId ?? null, this.now()],
+    );
+  }
+
+  async gaps(sinceMs: number, teamId?: string): Promise<Gap[]> {
+    const { rows } = await this.query<Gap>(
+      `SELECT kind, question, surface, team_id AS "teamId", enterprise_id AS "enterpriseId", recorded_at AS at
+       FROM gaps WHERE recorded_at >= $1 AND ($2::text IS NULL OR team_id = $2)
+       ORDER BY recorded_at, id`,
+      [sinceMs, teamId ?? null],
+    );
+    return rows;
+  }
+
+  async purgeGaps(beforeMs: number): Promise<number> {
+    const { rowCount } = await this.query('DELETE FROM gaps WHERE recorded_at < $1', [beforeMs]);
+    return rowCount ?? 0;
   }
 
   async feedbackTotals(): Promise<FeedbackTotals> {
@@ -199,28 +238,46 @@ export class PostgresStore implements Store {
     return rows[0] ?? { helpful: 0, unhelpful: 0 };
   }
 
-  async digestSubscriptions(): Promise<DigestSubscription[]> {
+  async digestSubscriptions(teamId: string): Promise<DigestSubscription[]> {
     // COLLATE "C" here and in `installations`: byte order, as SQLite sorts, whatever the database's locale.
     const { rows } = await this.query<DigestSubscription>(
-      `SELECT channel_id AS "channelId", time, time_zone AS "timeZone", source, subscribed_by AS "subscribedBy",
-              status, last_error AS "lastError"
-       FROM digest_subscriptions ORDER BY channel_id COLLATE "C"`,
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE team_id = $1 ORDER BY channel_id COLLATE "C"`,
+      [teamId],
     );
     return rows;
+  }
+
+  async allDigestSubscriptions(): Promise<DigestSubscription[]> {
+    const { rows } = await this.query<DigestSubscription>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions
+       ORDER BY team_id COLLATE "C", channel_id COLLATE "C"`,
+    );
+    return rows;
+  }
+
+  async digestSubscription({ teamId, channelId }: DigestChannel): Promise<DigestSubscription | null> {
+    const { rows } = await this.query<DigestSubscription>(
+      `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE team_id = $1 AND channel_id = $2`,
+      [teamId, channelId],
+    );
+    return rows[0] ?? null;
   }
 
   async saveDigestSubscription(
     subscription: Omit<DigestSubscription, 'status' | 'lastError'>,
   ): Promise<void> {
     await this.query(
-      `INSERT INTO digest_subscriptions (channel_id, time, time_zone, source, subscribed_by, status, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'active', $6)
-       ON CONFLICT (channel_id) DO UPDATE SET
-         time = excluded.time, time_zone = excluded.time_zone, source = excluded.source,
-         subscribed_by = excluded.subscribed_by, status = 'active', last_error = NULL,
+      `INSERT INTO digest_subscriptions (team_id, channel_id, enterprise_id, time, time_zone, source, subscribed_by,
+                                        status, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', $8)
+       ON CONFLICT (team_id, channel_id) DO UPDATE SET
+         enterprise_id = excluded.enterprise_id, time = excluded.time, time_zone = excluded.time_zone,
+         source = excluded.source, subscribed_by = excluded.subscribed_by, status = 'active', last_error = NULL,
          updated_at = excluded.updated_at`,
       [
+        subscription.teamId,
         subscription.channelId,
+        subscription.enterpriseId,
         subscription.time,
         subscription.timeZone,
         subscription.source,
@@ -230,17 +287,19 @@ export class PostgresStore implements Store {
     );
   }
 
-  async removeDigestSubscription(channelId: string): Promise<boolean> {
-    const { rowCount } = await this.query('DELETE FROM digest_subscriptions WHERE channel_id = $1', [
-      channelId,
-    ]);
+  async removeDigestSubscription({ teamId, channelId }: DigestChannel): Promise<boolean> {
+    const { rowCount } = await this.query(
+      'DELETE FROM digest_subscriptions WHERE team_id = $1 AND channel_id = $2',
+      [teamId, channelId],
+    );
     return (rowCount ?? 0) > 0;
   }
 
-  async markDigestSubscription(channelId: string, error: string | null): Promise<void> {
+  async markDigestSubscription({ teamId, channelId }: DigestChannel, error: string | null): Promise<void> {
     await this.query(
-      'UPDATE digest_subscriptions SET status = $2, last_error = $3, updated_at = $4 WHERE channel_id = $1',
-      [channelId, error === null ? 'active' : 'failing', error, this.now()],
+      `UPDATE digest_subscriptions SET status = $3, last_error = $4, updated_at = $5
+       WHERE team_id = $1 AND channel_id = $2`,
+      [teamId, channelId, error === null ? 'active' : 'failing', error, this.now()],
     );
   }
 
@@ -254,7 +313,7 @@ export class PostgresStore implements Store {
    * taken by one of them only.
    */
   async claimDigest(
-    channelId: string,
+    { teamId, channelId, enterpriseId }: DigestChannel & Pick<DigestWorkspace, 'enterpriseId'>,
     date: string,
     owner: string,
     staleAfterMs: number,
@@ -264,14 +323,16 @@ export class PostgresStore implements Store {
     return this.transaction(async (client) => {
       for (;;) {
         const inserted = await client.query(
-          `INSERT INTO digest_ledger (channel_id, local_date, state, owner, claimed_at, attempts)
-           VALUES ($1, $2, 'claimed', $3, $4, 1) ON CONFLICT DO NOTHING`,
-          [channelId, date, owner, now],
+          `INSERT INTO digest_ledger (team_id, channel_id, local_date, enterprise_id, state, owner, claimed_at,
+                                     attempts)
+           VALUES ($1, $2, $3, $4, 'claimed', $5, $6, 1) ON CONFLICT DO NOTHING`,
+          [teamId, channelId, date, enterpriseId, owner, now],
         );
         if (inserted.rowCount === 1) return { claimed: true, verify: false };
         const { rows } = await client.query<DigestEntry>(
-          `SELECT ${ENTRY_COLUMNS} FROM digest_ledger WHERE channel_id = $1 AND local_date = $2 FOR UPDATE`,
-          [channelId, date],
+          `SELECT ${ENTRY_COLUMNS} FROM digest_ledger
+           WHERE team_id = $1 AND channel_id = $2 AND local_date = $3 FOR UPDATE`,
+          [teamId, channelId, date],
         );
         const entry = rows[0];
         // Deleted between the two statements (its workspace was removed): the day is free again.
@@ -279,10 +340,10 @@ export class PostgresStore implements Store {
         const claim = reclaimDigest(entry, now, staleAfterMs, force);
         if (claim.claimed) {
           await client.query(
-            `UPDATE digest_ledger SET state = 'claimed', owner = $3, claimed_at = $4, attempts = attempts + 1,
+            `UPDATE digest_ledger SET state = 'claimed', owner = $4, claimed_at = $5, attempts = attempts + 1,
                     error = NULL, finished_at = NULL
-             WHERE channel_id = $1 AND local_date = $2`,
-            [channelId, date, owner, now],
+             WHERE team_id = $1 AND channel_id = $2 AND local_date = $3`,
+            [teamId, channelId, date, owner, now],
           );
         }
         return claim;
@@ -291,15 +352,16 @@ export class PostgresStore implements Store {
   }
 
   async finishDigest(
-    channelId: string,
+    { teamId, channelId }: DigestChannel,
     date: string,
     outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
     snapshot: ReceivedSnapshot,
   ): Promise<void> {
     await this.query(
-      `UPDATE digest_ledger SET state = $3, message_ts = $4, snapshot = $5::jsonb, error = NULL, finished_at = $6
-       WHERE channel_id = $1 AND local_date = $2`,
+      `UPDATE digest_ledger SET state = $4, message_ts = $5, snapshot = $6::jsonb, error = NULL, finished_at = $7
+       WHERE team_id = $1 AND channel_id = $2 AND local_date = $3`,
       [
+        teamId,
         channelId,
         date,
         outcome.state,
@@ -311,36 +373,70 @@ export class PostgresStore implements Store {
   }
 
   async abandonDigest(
-    channelId: string,
+    { teamId, channelId }: DigestChannel,
     date: string,
     state: 'failed' | 'uncertain',
     error: string,
   ): Promise<void> {
     await this.query(
-      `UPDATE digest_ledger SET state = $3, error = $4, finished_at = $5
-       WHERE channel_id = $1 AND local_date = $2`,
-      [channelId, date, state, error, this.now()],
+      `UPDATE digest_ledger SET state = $4, error = $5, finished_at = $6
+       WHERE team_id = $1 AND channel_id = $2 AND local_date = $3`,
+      [teamId, channelId, date, state, error, this.now()],
     );
   }
 
-  async digestEntry(channelId: string, date: string): Promise<DigestEntry | null> {
+  async digestEntry({ teamId, channelId }: DigestChannel, date: string): Promise<DigestEntry | null> {
     const { rows } = await this.query<DigestEntry>(
-      `SELECT ${ENTRY_COLUMNS} FROM digest_ledger WHERE channel_id = $1 AND local_date = $2`,
-      [channelId, date],
+      `SELECT ${ENTRY_COLUMNS} FROM digest_ledger WHERE team_id = $1 AND channel_id = $2 AND local_date = $3`,
+      [teamId, channelId, date],
     );
     return rows[0] ?? null;
   }
 
-  async lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null> {
+  async lastDigest({
+    teamId,
+    channelId,
+  }: DigestChannel): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null> {
     const { rows } = await this.query<DigestEntry & { snapshot: ReceivedSnapshot | null }>(
       `SELECT ${ENTRY_COLUMNS}, snapshot FROM digest_ledger
-       WHERE channel_id = $1 AND state IN ('posted', 'skipped') ORDER BY local_date DESC LIMIT 1`,
-      [channelId],
+       WHERE team_id = $1 AND channel_id = $2 AND state IN ('posted', 'skipped')
+       ORDER BY local_date DESC LIMIT 1`,
+      [teamId, channelId],
     );
     const row = rows[0];
     if (!row) return null;
     const { snapshot, ...entry } = row;
     return { entry, snapshot: snapshot ?? {} };
+  }
+
+  /**
+   * One statement: the old rows are deleted and inserted again under the
+   * workspace. Of processes adopting at once, the first deletes the rows and
+   * the others wait for its commit, then find none; ON CONFLICT keeps a row
+   * the workspace already has, also one another process inserts meanwhile.
+   */
+  async adoptDigests(workspace: DigestWorkspace): Promise<number> {
+    const { teamId, enterpriseId } = adoptingWorkspace(workspace);
+    const { rows } = await this.query<{ adopted: number }>(
+      `WITH old_subscriptions AS (DELETE FROM digest_subscriptions WHERE team_id = '' RETURNING *),
+            subscriptions AS (
+              INSERT INTO digest_subscriptions (team_id, channel_id, enterprise_id, time, time_zone, source,
+                                                subscribed_by, status, last_error, updated_at)
+              SELECT $1, channel_id, $2, time, time_zone, source, subscribed_by, status, last_error, updated_at
+              FROM old_subscriptions
+              ON CONFLICT DO NOTHING RETURNING 1),
+            old_entries AS (DELETE FROM digest_ledger WHERE team_id = '' RETURNING *),
+            entries AS (
+              INSERT INTO digest_ledger (team_id, channel_id, local_date, enterprise_id, state, owner, claimed_at,
+                                         attempts, message_ts, error, snapshot, finished_at)
+              SELECT $1, channel_id, local_date, $2, state, owner, claimed_at, attempts, message_ts, error, snapshot,
+                     finished_at
+              FROM old_entries
+              ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT (SELECT count(*) FROM subscriptions) + (SELECT count(*) FROM entries) AS adopted`,
+      [teamId, enterpriseId],
+    );
+    return rows[0]?.adopted ?? 0;
   }
 
   /** Both rows in one statement, so a reader never sees one without the other. */
@@ -393,7 +489,8 @@ export class PostgresStore implements Store {
     const { column, id } = workspaceFilter(workspace);
     await this.transaction(async (client) => {
       await client.query(`DELETE FROM installations WHERE ${column} = $1`, [id]);
-      await client.query(`DELETE FROM feedback WHERE ${column} = $1`, [id]);
+      for (const table of WORKSPACE_TABLES)
+        await client.query(`DELETE FROM ${table} WHERE ${column} = $1`, [id]);
     });
   }
 

@@ -3,7 +3,14 @@
  * every implementation of `Store` uses these, so the same call means the same
  * thing in SQLite and in Postgres.
  */
-import type { DigestClaim, DigestEntry, InstallationKey, StoredInstallation, Workspace } from './store.js';
+import type {
+  DigestClaim,
+  DigestEntry,
+  DigestWorkspace,
+  InstallationKey,
+  StoredInstallation,
+  Workspace,
+} from './store.js';
 
 /** How long `withLock` waits for another holder by default. */
 export const LOCK_WAIT_MS = 30_000;
@@ -63,8 +70,29 @@ export function fromInstallationRow(row: InstallationRow): StoredInstallation {
   };
 }
 
+/** A subscription's columns as `DigestSubscription` names them (quoted: Postgres folds unquoted names). */
+export const SUBSCRIPTION_COLUMNS = `team_id AS "teamId", channel_id AS "channelId", enterprise_id AS "enterpriseId",
+  time, time_zone AS "timeZone", source, subscribed_by AS "subscribedBy", status, last_error AS "lastError"`;
+
+/** A ledger entry's columns as `DigestEntry` names them. */
+export const ENTRY_COLUMNS = `team_id AS "teamId", channel_id AS "channelId", local_date AS date, state,
+  claimed_at AS "claimedAt", attempts, message_ts AS "messageTs", error`;
+
+/** Tables whose rows belong to a workspace, and the columns that say which: `deleteWorkspace` empties them. */
+export const WORKSPACE_TABLES = ['feedback', 'gaps', 'digest_subscriptions', 'digest_ledger'] as const;
+export const WORKSPACE_COLUMNS = ['team_id', 'enterprise_id'] as const;
+
+/** The workspace that adopts the digest's rows from before workspaces; refuses the '' they are kept under. */
+export function adoptingWorkspace(workspace: DigestWorkspace): DigestWorkspace {
+  if (!workspace.teamId) throw new RangeError('adoptDigests needs the team id of a workspace');
+  return { teamId: workspace.teamId, enterpriseId: workspace.enterpriseId };
+}
+
 /** The column and id that pick a workspace's rows (`team_id`) or an org's (`enterprise_id`). */
-export function workspaceFilter(workspace: Workspace): { column: 'team_id' | 'enterprise_id'; id: string } {
+export function workspaceFilter(workspace: Workspace): {
+  column: (typeof WORKSPACE_COLUMNS)[number];
+  id: string;
+} {
   const filter =
     workspace.teamId !== undefined
       ? ({ column: 'team_id', id: workspace.teamId } as const)

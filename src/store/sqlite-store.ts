@@ -12,7 +12,9 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import {
+  adoptingWorkspace,
   claimKeys,
+  ENTRY_COLUMNS,
   fromInstallationRow,
   type InstallationRow,
   installationRow,
@@ -20,14 +22,20 @@ import {
   LATEST_INSTALLATION,
   LOCK_WAIT_MS,
   reclaimDigest,
+  SUBSCRIPTION_COLUMNS,
+  WORKSPACE_COLUMNS,
+  WORKSPACE_TABLES,
   workspaceFilter,
 } from './semantics.js';
 import type {
+  DigestChannel,
   DigestClaim,
   DigestEntry,
   DigestSubscription,
+  DigestWorkspace,
   Feedback,
   FeedbackTotals,
+  Gap,
   InstallationKey,
   LockOptions,
   ReceivedSnapshot,
@@ -83,55 +91,93 @@ export class SqliteStore implements Store {
            helpful = excluded.helpful, recorded_at = excluded.recorded_at, team_id = excluded.team_id,
            enterprise_id = excluded.enterprise_id, channel_id = excluded.channel_id`,
       ),
+      rating: db.prepare(
+        'SELECT helpful FROM feedback WHERE user_id = ? AND question = ? AND fact_offset = ?',
+      ),
       totals: db.prepare(
         'SELECT COALESCE(SUM(helpful), 0) AS helpful, COALESCE(SUM(1 - helpful), 0) AS unhelpful FROM feedback',
       ),
+      insertGap: db.prepare(
+        `INSERT INTO gaps (kind, question, surface, team_id, enterprise_id, recorded_at)
+         VALUES (@kind, @question, @surface, @teamId, @enterpriseId, @at)`,
+      ),
+      gaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? ORDER BY recorded_at, id`,
+      ),
+      teamGaps: db.prepare(
+        `SELECT kind, question, surface, team_id AS teamId, enterprise_id AS enterpriseId, recorded_at AS at
+         FROM gaps WHERE recorded_at >= ? AND team_id = ? ORDER BY recorded_at, id`,
+      ),
+      purgeGaps: db.prepare('DELETE FROM gaps WHERE recorded_at < ?'),
       subscriptions: db.prepare(
-        `SELECT channel_id AS channelId, time, time_zone AS timeZone, source, subscribed_by AS subscribedBy,
-                status, last_error AS lastError
-         FROM digest_subscriptions ORDER BY channel_id`,
+        `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE team_id = ? ORDER BY channel_id`,
+      ),
+      allSubscriptions: db.prepare(
+        `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions ORDER BY team_id, channel_id`,
+      ),
+      subscription: db.prepare(
+        `SELECT ${SUBSCRIPTION_COLUMNS} FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?`,
       ),
       saveSubscription: db.prepare(
-        `INSERT INTO digest_subscriptions (channel_id, time, time_zone, source, subscribed_by, status, updated_at)
-         VALUES (@channelId, @time, @timeZone, @source, @subscribedBy, 'active', @at)
-         ON CONFLICT (channel_id) DO UPDATE SET
-           time = excluded.time, time_zone = excluded.time_zone, source = excluded.source,
-           subscribed_by = excluded.subscribed_by, status = 'active', last_error = NULL, updated_at = excluded.updated_at`,
+        `INSERT INTO digest_subscriptions (team_id, channel_id, enterprise_id, time, time_zone, source, subscribed_by,
+                                          status, updated_at)
+         VALUES (@teamId, @channelId, @enterpriseId, @time, @timeZone, @source, @subscribedBy, 'active', @at)
+         ON CONFLICT (team_id, channel_id) DO UPDATE SET
+           enterprise_id = excluded.enterprise_id, time = excluded.time, time_zone = excluded.time_zone,
+           source = excluded.source, subscribed_by = excluded.subscribed_by, status = 'active', last_error = NULL,
+           updated_at = excluded.updated_at`,
       ),
-      removeSubscription: db.prepare('DELETE FROM digest_subscriptions WHERE channel_id = ?'),
+      removeSubscription: db.prepare('DELETE FROM digest_subscriptions WHERE team_id = ? AND channel_id = ?'),
       markSubscription: db.prepare(
         `UPDATE digest_subscriptions SET status = @status, last_error = @error, updated_at = @at
-         WHERE channel_id = @channelId`,
+         WHERE team_id = @teamId AND channel_id = @channelId`,
       ),
       entry: db.prepare(
-        `SELECT channel_id AS channelId, local_date AS date, state, claimed_at AS claimedAt, attempts,
-                message_ts AS messageTs, error
-         FROM digest_ledger WHERE channel_id = ? AND local_date = ?`,
+        `SELECT ${ENTRY_COLUMNS} FROM digest_ledger WHERE team_id = ? AND channel_id = ? AND local_date = ?`,
       ),
       lastDigest: db.prepare(
-        `SELECT channel_id AS channelId, local_date AS date, state, claimed_at AS claimedAt, attempts,
-                message_ts AS messageTs, error, snapshot
-         FROM digest_ledger WHERE channel_id = ? AND state IN ('posted', 'skipped')
+        `SELECT ${ENTRY_COLUMNS}, snapshot
+         FROM digest_ledger WHERE team_id = ? AND channel_id = ? AND state IN ('posted', 'skipped')
          ORDER BY local_date DESC LIMIT 1`,
       ),
       insertClaim: db.prepare(
-        `INSERT INTO digest_ledger (channel_id, local_date, state, owner, claimed_at, attempts)
-         VALUES (?, ?, 'claimed', ?, ?, 1)`,
+        `INSERT INTO digest_ledger (team_id, channel_id, local_date, enterprise_id, state, owner, claimed_at, attempts)
+         VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1)`,
       ),
       renewClaim: db.prepare(
         `UPDATE digest_ledger SET state = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1,
                 error = NULL, finished_at = NULL
-         WHERE channel_id = ? AND local_date = ?`,
+         WHERE team_id = ? AND channel_id = ? AND local_date = ?`,
       ),
       finish: db.prepare(
         `UPDATE digest_ledger SET state = @state, message_ts = @messageTs, snapshot = @snapshot, error = NULL,
                 finished_at = @at
-         WHERE channel_id = @channelId AND local_date = @date`,
+         WHERE team_id = @teamId AND channel_id = @channelId AND local_date = @date`,
       ),
       abandon: db.prepare(
         `UPDATE digest_ledger SET state = @state, error = @error, finished_at = @at
-         WHERE channel_id = @channelId AND local_date = @date`,
+         WHERE team_id = @teamId AND channel_id = @channelId AND local_date = @date`,
       ),
+      // A row the workspace already has for the same key stays (OR IGNORE); the old one goes either way.
+      adoptSubscriptions: db.prepare(
+        `INSERT OR IGNORE INTO digest_subscriptions (team_id, channel_id, enterprise_id, time, time_zone, source,
+                                                    subscribed_by, status, last_error, updated_at)
+         SELECT @teamId, channel_id, @enterpriseId, time, time_zone, source, subscribed_by, status, last_error,
+                updated_at
+         FROM digest_subscriptions WHERE team_id = ''`,
+      ),
+      adoptLedger: db.prepare(
+        `INSERT OR IGNORE INTO digest_ledger (team_id, channel_id, local_date, enterprise_id, state, owner, claimed_at,
+                                             attempts, message_ts, error, snapshot, finished_at)
+         SELECT @teamId, channel_id, local_date, @enterpriseId, state, owner, claimed_at, attempts, message_ts, error,
+                snapshot, finished_at
+         FROM digest_ledger WHERE team_id = ''`,
+      ),
+      dropUnowned: [
+        db.prepare("DELETE FROM digest_subscriptions WHERE team_id = ''"),
+        db.prepare("DELETE FROM digest_ledger WHERE team_id = ''"),
+      ],
       saveInstallation: db.prepare(
         `INSERT INTO installations (enterprise_id, team_id, user_id, installed_by, data, updated_at)
          VALUES (@enterpriseId, @teamId, @userId, @installedBy, @data, @at)
@@ -154,10 +200,13 @@ export class SqliteStore implements Store {
         team_id: db.prepare('DELETE FROM installations WHERE team_id = ?'),
         enterprise_id: db.prepare('DELETE FROM installations WHERE enterprise_id = ?'),
       },
-      deleteWorkspaceFeedback: {
-        team_id: db.prepare('DELETE FROM feedback WHERE team_id = ?'),
-        enterprise_id: db.prepare('DELETE FROM feedback WHERE enterprise_id = ?'),
-      },
+      // Everything a workspace (team_id) or an org (enterprise_id) leaves behind, installations aside.
+      deleteWorkspaceRows: Object.fromEntries(
+        WORKSPACE_COLUMNS.map((column) => [
+          column,
+          WORKSPACE_TABLES.map((table) => db.prepare(`DELETE FROM ${table} WHERE ${column} = ?`)),
+        ]),
+      ) as Record<(typeof WORKSPACE_COLUMNS)[number], Database.Statement[]>,
       expireLease: db.prepare('DELETE FROM leases WHERE name = ? AND expires_at <= ?'),
       takeLease: db.prepare('INSERT OR IGNORE INTO leases (name, owner, expires_at) VALUES (?, ?, ?)'),
       releaseLease: db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?'),
@@ -213,14 +262,23 @@ export class SqliteStore implements Store {
     });
   }
 
-  async recordFeedback(feedback: Feedback): Promise<void> {
-    this.run(() =>
-      this.statements.feedback.run({
-        ...feedback,
-        enterpriseId: feedback.enterpriseId ?? null,
-        helpful: feedback.helpful ? 1 : 0,
-        at: this.now(),
-      }),
+  async recordFeedback(feedback: Feedback): Promise<boolean> {
+    const helpful = feedback.helpful ? 1 : 0;
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const before = this.statements.rating.get(feedback.userId, feedback.question, feedback.offset) as
+            | { helpful: number }
+            | undefined;
+          this.statements.feedback.run({
+            ...feedback,
+            enterpriseId: feedback.enterpriseId ?? null,
+            helpful,
+            at: this.now(),
+          });
+          return before?.helpful !== helpful;
+        })
+        .immediate(),
     );
   }
 
@@ -228,23 +286,65 @@ export class SqliteStore implements Store {
     return this.run(() => this.statements.totals.get() as FeedbackTotals);
   }
 
-  async digestSubscriptions(): Promise<DigestSubscription[]> {
-    return this.run(() => this.statements.subscriptions.all() as DigestSubscription[]);
+  async digestSubscriptions(teamId: string): Promise<DigestSubscription[]> {
+    return this.run(() => this.statements.subscriptions.all(teamId) as DigestSubscription[]);
+  }
+
+  async allDigestSubscriptions(): Promise<DigestSubscription[]> {
+    return this.run(() => this.statements.allSubscriptions.all() as DigestSubscription[]);
+  }
+
+  async digestSubscription({ teamId, channelId }: DigestChannel): Promise<DigestSubscription | null> {
+    return this.run(
+      () => (this.statements.subscription.get(teamId, channelId) as DigestSubscription | undefined) ?? null,
+    );
+  }
+
+  async recordGap(gap: Omit<Gap, 'at'>): Promise<void> {
+    this.run(() =>
+      this.statements.insertGap.run({ ...gap, enterpriseId: gap.enterpriseId ?? null, at: this.now() }),
+    );
+  }
+
+  async gaps(sinceMs: number, teamId?: string): Promise<Gap[]> {
+    return this.run(
+      () =>
+        (teamId === undefined
+          ? this.statements.gaps.all(sinceMs)
+          : this.statements.teamGaps.all(sinceMs, teamId)) as Gap[],
+    );
+  }
+
+  async purgeGaps(beforeMs: number): Promise<number> {
+    return this.run(() => this.statements.purgeGaps.run(beforeMs).changes);
   }
 
   async saveDigestSubscription(
     subscription: Omit<DigestSubscription, 'status' | 'lastError'>,
   ): Promise<void> {
-    this.run(() => this.statements.saveSubscription.run({ ...subscription, at: this.now() }));
+    const { teamId, channelId, enterpriseId, time, timeZone, source, subscribedBy } = subscription;
+    this.run(() =>
+      this.statements.saveSubscription.run({
+        teamId,
+        channelId,
+        enterpriseId,
+        time,
+        timeZone,
+        source,
+        subscribedBy,
+        at: this.now(),
+      }),
+    );
   }
 
-  async removeDigestSubscription(channelId: string): Promise<boolean> {
-    return this.run(() => this.statements.removeSubscription.run(channelId).changes > 0);
+  async removeDigestSubscription({ teamId, channelId }: DigestChannel): Promise<boolean> {
+    return this.run(() => this.statements.removeSubscription.run(teamId, channelId).changes > 0);
   }
 
-  async markDigestSubscription(channelId: string, error: string | null): Promise<void> {
+  async markDigestSubscription({ teamId, channelId }: DigestChannel, error: string | null): Promise<void> {
     this.run(() =>
       this.statements.markSubscription.run({
+        teamId,
         channelId,
         status: error === null ? 'active' : 'failing',
         error,
@@ -254,7 +354,7 @@ export class SqliteStore implements Store {
   }
 
   async claimDigest(
-    channelId: string,
+    { teamId, channelId, enterpriseId }: DigestChannel & Pick<DigestWorkspace, 'enterpriseId'>,
     date: string,
     owner: string,
     staleAfterMs: number,
@@ -265,13 +365,13 @@ export class SqliteStore implements Store {
     return this.run(() =>
       this.db
         .transaction((): DigestClaim => {
-          const entry = this.statements.entry.get(channelId, date) as DigestEntry | undefined;
+          const entry = this.statements.entry.get(teamId, channelId, date) as DigestEntry | undefined;
           if (!entry) {
-            this.statements.insertClaim.run(channelId, date, owner, now);
+            this.statements.insertClaim.run(teamId, channelId, date, enterpriseId, owner, now);
             return { claimed: true, verify: false };
           }
           const claim = reclaimDigest(entry, now, staleAfterMs, force);
-          if (claim.claimed) this.statements.renewClaim.run(owner, now, channelId, date);
+          if (claim.claimed) this.statements.renewClaim.run(owner, now, teamId, channelId, date);
           return claim;
         })
         .immediate(),
@@ -279,13 +379,14 @@ export class SqliteStore implements Store {
   }
 
   async finishDigest(
-    channelId: string,
+    { teamId, channelId }: DigestChannel,
     date: string,
     outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
     snapshot: ReceivedSnapshot,
   ): Promise<void> {
     this.run(() =>
       this.statements.finish.run({
+        teamId,
         channelId,
         date,
         state: outcome.state,
@@ -297,27 +398,47 @@ export class SqliteStore implements Store {
   }
 
   async abandonDigest(
-    channelId: string,
+    { teamId, channelId }: DigestChannel,
     date: string,
     state: 'failed' | 'uncertain',
     error: string,
   ): Promise<void> {
-    this.run(() => this.statements.abandon.run({ channelId, date, state, error, at: this.now() }));
+    this.run(() => this.statements.abandon.run({ teamId, channelId, date, state, error, at: this.now() }));
   }
 
-  async digestEntry(channelId: string, date: string): Promise<DigestEntry | null> {
-    return this.run(() => (this.statements.entry.get(channelId, date) as DigestEntry | undefined) ?? null);
+  async digestEntry({ teamId, channelId }: DigestChannel, date: string): Promise<DigestEntry | null> {
+    return this.run(
+      () => (this.statements.entry.get(teamId, channelId, date) as DigestEntry | undefined) ?? null,
+    );
   }
 
-  async lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null> {
+  async lastDigest({
+    teamId,
+    channelId,
+  }: DigestChannel): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null> {
     return this.run(() => {
-      const row = this.statements.lastDigest.get(channelId) as
+      const row = this.statements.lastDigest.get(teamId, channelId) as
         | (DigestEntry & { snapshot: string | null })
         | undefined;
       if (!row) return null;
       const { snapshot, ...entry } = row;
       return { entry, snapshot: snapshot ? (JSON.parse(snapshot) as ReceivedSnapshot) : {} };
     });
+  }
+
+  async adoptDigests(workspace: DigestWorkspace): Promise<number> {
+    const owner = adoptingWorkspace(workspace);
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          const adopted =
+            this.statements.adoptSubscriptions.run(owner).changes +
+            this.statements.adoptLedger.run(owner).changes;
+          for (const statement of this.statements.dropUnowned) statement.run();
+          return adopted;
+        })
+        .immediate(),
+    );
   }
 
   async saveInstallation(key: InstallationKey, userId: string, data: object): Promise<void> {
@@ -362,7 +483,7 @@ export class SqliteStore implements Store {
     this.run(() =>
       this.db.transaction(() => {
         this.statements.deleteWorkspaceInstallations[column].run(id);
-        this.statements.deleteWorkspaceFeedback[column].run(id);
+        for (const statement of this.statements.deleteWorkspaceRows[column]) statement.run(id);
       })(),
     );
   }

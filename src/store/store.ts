@@ -1,7 +1,8 @@
 /**
  * The bot's state, behind one interface: which Slack deliveries were already
- * handled (so a retried event is answered once), readers' feedback, the daily
- * digest's subscriptions and ledger, and the app's installations. The
+ * handled (so a retried event is answered once), readers' feedback, the
+ * questions the articles did not answer, the daily digest's subscriptions and
+ * ledger, and the app's installations. The
  * embedded SQLite implementation serves one process (or a few on one
  * machine); the Postgres one serves any number of replicas. Every method is
  * asynchronous, and every claim is a single atomic step in the database, so
@@ -30,9 +31,54 @@ export interface FeedbackTotals {
   unhelpful: number;
 }
 
-/** A channel that gets the daily digest. */
-export interface DigestSubscription {
+/**
+ * A conversation in a workspace: the key of the digest's subscriptions and
+ * ledger. A Slack Connect channel has one id in every workspace that shares
+ * it, so the channel id alone does not say whose digest it is.
+ */
+export interface DigestChannel {
+  /** The workspace (team id); '' only on rows from before workspaces, until `adoptDigests`. */
+  teamId: string;
   channelId: string;
+}
+
+/** Where a question was asked: the slash command, a mention, or a direct message. */
+export type GapSurface = 'command' | 'mention' | 'dm';
+
+/**
+ * Why a question is kept for editors: nothing in the articles answered it
+ * (`unanswered`), or a reader marked its answer not helpful (`disliked`).
+ */
+export type GapKind = 'unanswered' | 'disliked';
+
+/**
+ * A question the articles served badly. Deliberately without the reader's
+ * user id: it tells editors what to add, not who asked. The workspace is
+ * kept so that an uninstall deletes its questions too.
+ */
+export interface Gap {
+  kind: GapKind;
+  question: string;
+  surface: GapSurface;
+  /** Workspace id, when Slack sent one. */
+  teamId: string | null;
+  /** Enterprise Grid org id, when known: lets an org's uninstall remove its questions. */
+  enterpriseId?: string | null;
+  /** When it was asked (or the answer rated), in milliseconds since the epoch. */
+  at: number;
+}
+
+/** A workspace as the digest records it: an Enterprise Grid org's uninstall finds its rows by `enterpriseId`. */
+export interface DigestWorkspace {
+  teamId: string;
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
+}
+
+/** A conversation that gets the daily digest. */
+export interface DigestSubscription extends DigestChannel {
+  /** The workspace's Enterprise Grid org, when it belongs to one. */
+  enterpriseId: string | null;
   /** Local time, HH:MM. */
   time: string;
   /** IANA time zone. */
@@ -57,8 +103,7 @@ export interface DigestSubscription {
 export type DigestState = 'claimed' | 'posted' | 'skipped' | 'failed' | 'uncertain';
 
 /** One ledger entry. */
-export interface DigestEntry {
-  channelId: string;
+export interface DigestEntry extends DigestChannel {
   /** The channel's local date, YYYY-MM-DD. */
   date: string;
   state: DigestState;
@@ -116,26 +161,40 @@ export interface Store {
    * caller then handles the delivery; false means someone already did.
    */
   claim(keys: readonly string[], ttlMs: number): Promise<boolean>;
-  /** Records a rating; a reader rating the same answer again replaces their earlier rating. */
-  recordFeedback(feedback: Feedback): Promise<void>;
+  /**
+   * Records a rating; a reader rating the same answer again replaces their
+   * earlier rating. Resolves true when the rating is new or differs from the
+   * reader's earlier one, false when it repeats it.
+   */
+  recordFeedback(feedback: Feedback): Promise<boolean>;
   /** Totals of all ratings. */
   feedbackTotals(): Promise<FeedbackTotals>;
-  /** Every digest subscription, by channel id. */
-  digestSubscriptions(): Promise<DigestSubscription[]>;
+  /** A workspace's digest subscriptions, by channel id. */
+  digestSubscriptions(teamId: string): Promise<DigestSubscription[]>;
+  /** Every workspace's digest subscriptions, by team id then channel id (the scheduler's list). */
+  allDigestSubscriptions(): Promise<DigestSubscription[]>;
+  /** One conversation's subscription, or null. */
+  digestSubscription(channel: DigestChannel): Promise<DigestSubscription | null>;
+  /** Keeps a question the articles served badly, timed now. */
+  recordGap(gap: Omit<Gap, 'at'>): Promise<void>;
+  /** The questions kept since `sinceMs` (inclusive), oldest first; with `teamId`, only that workspace's. */
+  gaps(sinceMs: number, teamId?: string): Promise<Gap[]>;
+  /** Deletes the questions kept before `beforeMs`; resolves how many were deleted. */
+  purgeGaps(beforeMs: number): Promise<number>;
   /** Adds or replaces a subscription (its status starts `active`). */
   saveDigestSubscription(subscription: Omit<DigestSubscription, 'status' | 'lastError'>): Promise<void>;
   /** Removes a subscription; resolves false when there was none. */
-  removeDigestSubscription(channelId: string): Promise<boolean>;
+  removeDigestSubscription(channel: DigestChannel): Promise<boolean>;
   /** Marks a subscription working again (`error` null) or failing with Slack's error code. */
-  markDigestSubscription(channelId: string, error: string | null): Promise<void>;
+  markDigestSubscription(channel: DigestChannel, error: string | null): Promise<void>;
   /**
-   * Atomically claims `(channelId, date)` for `owner`. Succeeds when the day
-   * has no entry, its last attempt failed or was uncertain, its claim is
+   * Atomically claims `(team, channel, date)` for `owner`. Succeeds when the
+   * day has no entry, its last attempt failed or was uncertain, its claim is
    * older than `staleAfterMs` (the claimant died), or `force` is set and it
-   * was already posted or skipped.
+   * was already posted or skipped. A new entry records the workspace's org.
    */
   claimDigest(
-    channelId: string,
+    channel: DigestChannel & Pick<DigestWorkspace, 'enterpriseId'>,
     date: string,
     owner: string,
     staleAfterMs: number,
@@ -143,17 +202,30 @@ export interface Store {
   ): Promise<DigestClaim>;
   /** Records the outcome of a claimed day: posted (with its message ts) or skipped, and what was delivered. */
   finishDigest(
-    channelId: string,
+    channel: DigestChannel,
     date: string,
     outcome: { state: 'posted'; messageTs: string } | { state: 'skipped' },
     snapshot: ReceivedSnapshot,
   ): Promise<void>;
   /** Records that a claimed day was not posted (`failed`) or may have been (`uncertain`), with the error code. */
-  abandonDigest(channelId: string, date: string, state: 'failed' | 'uncertain', error: string): Promise<void>;
+  abandonDigest(
+    channel: DigestChannel,
+    date: string,
+    state: 'failed' | 'uncertain',
+    error: string,
+  ): Promise<void>;
   /** A day's ledger entry, or null. */
-  digestEntry(channelId: string, date: string): Promise<DigestEntry | null>;
-  /** The latest posted or skipped entry of a channel and what it delivered, or null before its first digest. */
-  lastDigest(channelId: string): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
+  digestEntry(channel: DigestChannel, date: string): Promise<DigestEntry | null>;
+  /** The latest posted or skipped entry of a conversation and what it delivered, or null before its first digest. */
+  lastDigest(channel: DigestChannel): Promise<{ entry: DigestEntry; snapshot: ReceivedSnapshot } | null>;
+  /**
+   * Gives the subscriptions and ledger entries kept before the digest knew
+   * workspaces (team '') to `workspace`, the one the single bot token serves,
+   * in one atomic step that any number of processes may run at once. Where
+   * the workspace already has its own row for the same key, its own row
+   * stays and the old one goes. Resolves how many rows were adopted.
+   */
+  adoptDigests(workspace: DigestWorkspace): Promise<number>;
   /**
    * Saves an installation as its workspace's (or org's) latest, and as the
    * latest of the user who installed it there, in one step.
@@ -169,9 +241,11 @@ export interface Store {
   /** The latest installation of every workspace and org, ordered by enterprise id then team id. */
   installations(): Promise<StoredInstallation[]>;
   /**
-   * Forgets a workspace that uninstalled the app: its installations and its
-   * readers' feedback. For an org, every installation in the org and the
-   * feedback recorded with its enterprise id.
+   * Forgets a workspace that uninstalled the app: its installations, its
+   * readers' feedback, its kept questions, and its digest subscriptions and
+   * ledger. For an org, every installation in the org, and the feedback,
+   * questions and digest rows recorded with its enterprise id (those of every
+   * workspace in the org).
    */
   deleteWorkspace(workspace: Workspace): Promise<void>;
   /**

@@ -3,6 +3,10 @@
  * Slack stand-in that answers `oauth.v2.access` as Slack does after someone
  * approves an install, and an install walked through as a browser does it.
  */
+import { createLogger } from '../../src/log.js';
+import { slackClientOptions } from '../../src/slack/client-policy.js';
+import { RotatingInstallationStore } from '../../src/slack/token-rotation.js';
+import type { Store } from '../../src/store/store.js';
 import { CLIENT_ID, CLIENT_SECRET, STATE_SECRET } from './credentials.js';
 import { SlackStandIn } from './slack-stand-in.js';
 
@@ -13,6 +17,20 @@ export const OAUTH_ENV = {
   SLACK_STATE_SECRET: STATE_SECRET,
   SLACK_BOT_TOKEN: '',
 };
+
+/**
+ * The installations a many-workspace bot keeps in `store`, as it makes them
+ * (tokens refreshed through the Web API at `apiUrl`, by default Slack's:
+ * installations without a refresh token never call it).
+ */
+export function oauthInstallations(store: Store, apiUrl: string | null = null): RotatingInstallationStore {
+  return new RotatingInstallationStore({
+    store,
+    oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    clientOptions: slackClientOptions(apiUrl),
+    logger: createLogger({ level: 'error', write: () => {} }),
+  });
+}
 
 /** The bot token the stand-in gives a workspace or org at install. */
 export function installedToken(id: string): string {

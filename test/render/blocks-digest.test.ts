@@ -20,7 +20,9 @@ function strayControlSequences(text: string): string[] {
 }
 
 const subscription: DigestSubscription = {
+  teamId: 'T0123ABCD',
   channelId: 'C0123ABCD',
+  enterpriseId: null,
   time: '09:00',
   timeZone: 'Europe/Kyiv',
   source: 'command',
@@ -30,6 +32,7 @@ const subscription: DigestSubscription = {
 };
 
 const uncertain: DigestEntry = {
+  teamId: 'T0123ABCD',
   channelId: 'C0123ABCD',
   date: '2026-11-27',
   state: 'uncertain',
@@ -50,13 +53,20 @@ describe('renderDigest', () => {
 });
 
 describe('a day that may have been posted', () => {
-  it('is shown in the channel’s status with what to do', () => {
+  it('is shown in the channel’s status with what to do in its workspace', () => {
     const status = renderDigestStatus(
-      { channelId: 'C0123ABCD', subscription, today: uncertain, last: null, nextRun: null },
+      {
+        teamId: 'T0123ABCD',
+        channelId: 'C0123ABCD',
+        subscription,
+        today: uncertain,
+        last: null,
+        nextRun: null,
+      },
       digest,
     );
     expect(allText(status)).toContain(
-      'Today’s digest may have been posted (network_error): check the channel; `npm run digest -- --post --force` posts it again.',
+      'Today’s digest may have been posted (network_error): check the channel; `npm run digest -- --post --force --team T0123ABCD` posts it again.',
     );
     expect(strayControlSequences(allText(status))).toEqual([]);
   });

@@ -32,7 +32,10 @@ async function ask(question: string): Promise<Record<string, Button>> {
 }
 
 /** Clicks a button (in a private message unless told); returns what was posted to the click's response_url. */
-async function click(button: Button | undefined, options: { channel?: string; ephemeral?: boolean } = {}) {
+async function click(
+  button: Button | undefined,
+  options: { channel?: string; ephemeral?: boolean; user?: string } = {},
+) {
   if (!button) throw new Error('no such button');
   const id = `click${++n}`;
   const ack = await send(
@@ -168,6 +171,52 @@ describe('feedback', () => {
       helpful: before.helpful,
       unhelpful: before.unhelpful + 1,
     });
+  });
+
+  it('keeps a 👎 for editors once per reader and answer, with the question and where it was asked, not who', async () => {
+    const question = 'What did Rubio say about the talks?';
+    const disliked = async () =>
+      (await t.bot.running.store.gaps(0)).filter((g) => g.kind === 'disliked' && g.question === question);
+    const buttons = await ask(question);
+    await click(buttons.feedback_up);
+    expect(await disliked()).toEqual([]);
+    await click(buttons.feedback_down);
+    // The same reader again: the same 👎.
+    await click(buttons.feedback_down);
+    expect(await disliked()).toEqual([
+      {
+        kind: 'disliked',
+        question,
+        surface: 'command',
+        teamId: 'T0001',
+        enterpriseId: null,
+        at: expect.any(Number),
+      },
+    ]);
+    // Another reader's 👎 counts too.
+    await click(buttons.feedback_down, { user: 'U0SECOND1' });
+    expect(await disliked()).toHaveLength(2);
+    expect(JSON.stringify(await disliked())).not.toMatch(/U0001|U0SECOND1/);
+  });
+
+  it('keeps a 👎 on an answer in a direct message as asked in one', async () => {
+    await send(
+      t.events,
+      eventBody({
+        type: 'message',
+        channel_type: 'im',
+        channel: 'D0001',
+        user: 'U0001',
+        text: 'Who is Rubio?',
+        ts: `${1_700_000_900 + ++n}.000100`,
+      }),
+    );
+    const [answer] = await t.bot.slack.waitFor('chat.postMessage');
+    await click(buttonsOf(answer?.body).feedback_down, { channel: 'D0001', ephemeral: false });
+    const [kept] = (await t.bot.running.store.gaps(0)).filter(
+      (g) => g.kind === 'disliked' && g.question === 'Who is Rubio?',
+    );
+    expect(kept?.surface).toBe('dm');
   });
 
   it('ignores a button whose value is not an answer reference', async () => {

@@ -2,7 +2,8 @@
  * `/ceasefire` through Bolt's real routing: signed requests to the bot in
  * HTTP mode, answers read from the response_url stand-in.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { StoreError } from '../../src/errors.js';
 import { allText, limitViolations } from '../helpers/block-limits.js';
 import { commandBody, send } from '../helpers/signed-request.js';
 import { useTestBot } from '../helpers/test-bot.js';
@@ -101,5 +102,64 @@ describe('user text echoed back', () => {
     expect(shown).toContain('@here');
     expect(shown).toContain('@U0BADBAD');
     expect(JSON.stringify(reply)).not.toContain('link_names');
+  });
+});
+
+describe('questions the articles do not answer', () => {
+  /** The questions kept for editors that were asked with these words. */
+  const kept = async (question: string) =>
+    (await t.bot.running.store.gaps(0)).filter((g) => g.question === question);
+
+  it('keeps one with its surface, workspace and time, and without who asked', async () => {
+    const question = 'What is the capital of Atlantis?';
+    const started = Date.now();
+    const { reply } = await command(question, { user_id: 'U0ASKER01', team_id: 'T0GAPS01' });
+    expect(allText(reply)).toContain('I found nothing in the articles about that.');
+    const rows = await kept(question);
+    expect(rows).toEqual([
+      {
+        kind: 'unanswered',
+        question,
+        surface: 'command',
+        teamId: 'T0GAPS01',
+        enterpriseId: null,
+        at: expect.any(Number),
+      },
+    ]);
+    expect(rows[0]?.at).toBeGreaterThanOrEqual(started);
+    expect(JSON.stringify(rows)).not.toContain('U0ASKER01');
+  });
+
+  it('blanks out a user id the question mentions', async () => {
+    await command('Did <@U0OTHER01> visit Atlantis?');
+    expect(await kept('Did @someone visit Atlantis?')).toHaveLength(1);
+    expect(JSON.stringify(await t.bot.running.store.gaps(0))).not.toContain('U0OTHER01');
+  });
+
+  it('keeps neither answers with facts, overviews, subcommands, empty text nor questions of stop words only', async () => {
+    const before = (await t.bot.running.store.gaps(0)).length;
+    for (const text of ["Who leads Russia's delegation?", 'summary', 'help', 'sources', '', 'what is it?']) {
+      await command(text);
+    }
+    expect(await t.bot.running.store.gaps(0)).toHaveLength(before);
+  });
+
+  it('still answers when the question cannot be kept, and logs why', async () => {
+    const store = t.bot.running.store;
+    const failing = vi
+      .spyOn(store, 'recordGap')
+      .mockRejectedValueOnce(new StoreError('The database is down.'));
+    try {
+      const { reply } = await command('Who rules Atlantis?');
+      expect(allText(reply)).toContain('I found nothing in the articles about that.');
+      expect(failing).toHaveBeenCalledOnce();
+      expect(
+        t.bot.logs.some((l) =>
+          l.includes('was not kept for npm run gaps: StoreError: The database is down.'),
+        ),
+      ).toBe(true);
+    } finally {
+      failing.mockRestore();
+    }
   });
 });

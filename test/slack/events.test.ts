@@ -137,6 +137,46 @@ describe('direct messages', () => {
   });
 });
 
+describe('questions the articles do not answer', () => {
+  const kept = async (question: string) =>
+    (await t.bot.running.store.gaps(0)).filter((g) => g.question === question);
+
+  it.each([
+    ['a mention', 'mention', mention(`<@${BOT_USER_ID}> What is the capital of Atlantis?`)],
+    ['a direct message', 'dm', directMessage('What is the capital of Atlantis?')],
+  ])(
+    'keeps one asked in %s, with its surface and workspace, once however often it is delivered',
+    async (_, surface, event) => {
+      const before = await kept('What is the capital of Atlantis?');
+      const delivery = eventBody(event);
+      await deliver(delivery);
+      expect((await send(t.events, delivery, { retryNum: 1 })).status).toBe(200);
+      await t.bot.settle();
+      expect(allText(t.bot.slack.callsOf('chat.postMessage')[0]?.body)).toContain('I found nothing');
+      const added = (await kept('What is the capital of Atlantis?')).slice(before.length);
+      expect(added).toEqual([
+        {
+          kind: 'unanswered',
+          question: 'What is the capital of Atlantis?',
+          surface,
+          teamId: 'T0001',
+          enterpriseId: null,
+          at: expect.any(Number),
+        },
+      ]);
+      // Neither who asked nor the bot's own mention is kept.
+      expect(JSON.stringify(added)).not.toMatch(/U0001|UBOT/);
+    },
+  );
+
+  it('keeps no question that was answered', async () => {
+    const before = (await t.bot.running.store.gaps(0)).length;
+    await deliver(eventBody(mention(`<@${BOT_USER_ID}> Who is Rubio?`)), eventBody(directMessage('summary')));
+    expect(t.bot.slack.callsOf('chat.postMessage')).toHaveLength(2);
+    expect(await t.bot.running.store.gaps(0)).toHaveLength(before);
+  });
+});
+
 describe('failing Slack calls', () => {
   it('logs not_in_channel with its code and keeps serving', async () => {
     t.bot.slack.on('chat.postMessage', { body: { ok: false, error: 'not_in_channel' } });

@@ -104,4 +104,13 @@ describe('one workspace, on SQLite', () => {
     await deliver(t.bot, { type: 'app_uninstalled' }, { teamId: 'T0001' });
     expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
   });
+
+  it('forgets the questions kept from the workspace for editors when the app is uninstalled', async () => {
+    const { store } = t.bot.running;
+    for (const teamId of ['T0001', 'T0002']) {
+      await store.recordGap({ kind: 'unanswered', question: `asked in ${teamId}`, surface: 'dm', teamId });
+    }
+    await deliver(t.bot, { type: 'app_uninstalled' }, { teamId: 'T0001' });
+    expect((await store.gaps(0)).map((g) => g.question)).toEqual(['asked in T0002']);
+  });
 });

@@ -31,6 +31,7 @@ const context = (subcommands: readonly Subcommand[]): RequestContext => ({
   userId: 'U0001',
   channelId: 'C0001',
   teamId: 'T0001',
+  enterpriseId: null,
   subcommands,
 });
 

@@ -13,6 +13,7 @@ import { DATABASE_PASSWORD } from '../helpers/credentials.js';
 import { freePort } from '../helpers/loopback.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { admin, startTestPostgres, type TestPostgres } from '../helpers/postgres-server.js';
+import { LEGACY_DIGEST_ROWS, LEGACY_LAST, LEGACY_SUBSCRIPTION } from './legacy-digest.js';
 import { storeContract } from './store-contract.js';
 
 describe('the store contract', () => {
@@ -131,6 +132,34 @@ describe('on a database of its own', () => {
       };
       const store = await open(database.url, { statementTimeoutMs: 100, migrations: [...MIGRATIONS, slow] });
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it("upgrades a digest from before workspaces: its rows wait under team '' for the workspace to adopt them", async () => {
+      await (await open(database.url, { migrations: MIGRATIONS.slice(0, 3) })).close();
+      await admin(database.url, LEGACY_DIGEST_ROWS);
+      const [first, second] = await Promise.all([open(), open()]);
+      expect(await first.digestSubscriptions('')).toEqual([LEGACY_SUBSCRIPTION]);
+      expect(await second.lastDigest({ teamId: '', channelId: 'C0LEGACY1' })).toEqual(LEGACY_LAST);
+      // Two replicas starting together both adopt: the rows move once.
+      const adopted = await Promise.all(
+        [first, second].map((store) => store.adoptDigests({ teamId: 'T0001', enterpriseId: 'E0001' })),
+      );
+      expect(adopted.sort()).toEqual([0, 2]);
+      expect(await first.digestSubscriptions('T0001')).toEqual([
+        { ...LEGACY_SUBSCRIPTION, teamId: 'T0001', enterpriseId: 'E0001' },
+      ]);
+      expect(await second.lastDigest({ teamId: 'T0001', channelId: 'C0LEGACY1' })).toEqual({
+        ...LEGACY_LAST,
+        entry: { ...LEGACY_LAST.entry, teamId: 'T0001' },
+      });
+      // The new key is the primary key: the same channel may now be subscribed in another workspace.
+      const { rows } = await admin(
+        database.url,
+        `SELECT a.attname AS column FROM pg_index i
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+         WHERE i.indrelid = 'digest_ledger'::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
+      );
+      expect(rows.map((r) => r.column)).toEqual(['team_id', 'channel_id', 'local_date']);
     });
 
     it('refuses a database from a newer version of the bot', async () => {

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { DATABASE_FILE, LOCK_LEASE_MS, SqliteStore } from '../../src/store/sqlite-store.js';
+import { LEGACY_LAST, LEGACY_SUBSCRIPTION, writeLegacySqlite } from './legacy-digest.js';
 import { storeContract } from './store-contract.js';
 
 describe('the store contract', () => {
@@ -106,6 +107,20 @@ describe('schema', () => {
     expect(await store.feedbackTotals()).toEqual({ helpful: 1, unhelpful: 0 });
     await store.deleteWorkspace({ teamId: 'T1' });
     expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 0 });
+    await store.close();
+  });
+
+  it("upgrades a digest from before workspaces: its rows wait under team '' for the workspace to adopt them", async () => {
+    writeLegacySqlite(dir);
+    const store = SqliteStore.open(dir);
+    expect(await store.digestSubscriptions('')).toEqual([LEGACY_SUBSCRIPTION]);
+    expect(await store.lastDigest({ teamId: '', channelId: 'C0LEGACY1' })).toEqual(LEGACY_LAST);
+    expect(await store.adoptDigests({ teamId: 'T0001', enterpriseId: null })).toBe(2);
+    expect(await store.digestSubscriptions('T0001')).toEqual([{ ...LEGACY_SUBSCRIPTION, teamId: 'T0001' }]);
+    expect(await store.lastDigest({ teamId: 'T0001', channelId: 'C0LEGACY1' })).toEqual({
+      ...LEGACY_LAST,
+      entry: { ...LEGACY_LAST.entry, teamId: 'T0001' },
+    });
     await store.close();
   });
 

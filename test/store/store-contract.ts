@@ -2,13 +2,21 @@
  * What every `Store` promises, as one suite that each implementation runs
  * (`sqlite-store.test.ts`, `postgres-store.test.ts`): claims granted once,
  * also when several stores on one database ("replicas") race for them;
- * feedback; the digest's subscriptions and ledger; installations; locks;
+ * feedback; the questions kept for editors; the digest's subscriptions and
+ * ledger; installations; locks;
  * health; and several stores migrating one empty database at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import type { Feedback, Store } from '../../src/store/store.js';
+import type {
+  DigestChannel,
+  DigestSubscription,
+  DigestWorkspace,
+  Feedback,
+  Gap,
+  Store,
+} from '../../src/store/store.js';
 
 /** One database for one test, and a way to open stores on it. */
 export interface StoreHarness {
@@ -20,6 +28,26 @@ export interface StoreHarness {
 
 const STALE = 60_000;
 const DAY = '2026-11-27';
+/** Channel C1 of workspace T1, outside any Enterprise Grid org. */
+const C1: DigestChannel & Pick<DigestWorkspace, 'enterpriseId'> = {
+  teamId: 'T1',
+  channelId: 'C1',
+  enterpriseId: null,
+};
+
+/** A subscription of T1 at 09:00 UTC from DIGEST_CHANNELS, with `changes` over that. */
+const subscription = (
+  changes: Partial<Omit<DigestSubscription, 'status' | 'lastError'>>,
+): Omit<DigestSubscription, 'status' | 'lastError'> => ({
+  teamId: 'T1',
+  channelId: 'C1',
+  enterpriseId: null,
+  time: '09:00',
+  timeZone: 'UTC',
+  source: 'env',
+  subscribedBy: null,
+  ...changes,
+});
 
 const feedback = (helpful: boolean, userId = 'U1'): Feedback => ({
   userId,
@@ -28,6 +56,13 @@ const feedback = (helpful: boolean, userId = 'U1'): Feedback => ({
   question: 'Who leads?',
   offset: 0,
   helpful,
+});
+
+const gap = (question: string, teamId: string | null = 'T1'): Omit<Gap, 'at'> => ({
+  kind: 'unanswered',
+  question,
+  surface: 'command',
+  teamId,
 });
 
 /**
@@ -160,29 +195,110 @@ export function storeContract(makeHarness: MakeHarness): void {
       const reopened = await open();
       expect(await reopened.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 1 });
     });
+
+    it('tells a new or changed rating from one that repeats the reader’s earlier rating', async () => {
+      const store = await open();
+      expect(await store.recordFeedback(feedback(false))).toBe(true);
+      expect(await store.recordFeedback(feedback(false))).toBe(false);
+      expect(await store.recordFeedback(feedback(true))).toBe(true);
+      expect(await store.recordFeedback(feedback(false))).toBe(true);
+      // Another reader, or another page of the same answer, is a rating of its own.
+      expect(await store.recordFeedback(feedback(false, 'U2'))).toBe(true);
+      expect(await store.recordFeedback({ ...feedback(false), offset: 3 })).toBe(true);
+    });
+  });
+
+  describe('questions kept for editors', () => {
+    it('keeps each question with its kind, surface, workspace and time, oldest first, across a restart', async () => {
+      const store = await harness.open(now);
+      await store.recordGap(gap('What is the capital of France?'));
+      clock += 1000;
+      await store.recordGap({
+        kind: 'disliked',
+        question: 'Who leads?',
+        surface: 'dm',
+        teamId: 'T2',
+        enterpriseId: 'E1',
+      });
+      clock += 1000;
+      await store.recordGap({ ...gap('Any news from Kyiv?', null), surface: 'mention' });
+      await store.close();
+      const reopened = await open();
+      expect(await reopened.gaps(0)).toEqual([
+        {
+          kind: 'unanswered',
+          question: 'What is the capital of France?',
+          surface: 'command',
+          teamId: 'T1',
+          enterpriseId: null,
+          at: 1_700_000_000_000,
+        },
+        {
+          kind: 'disliked',
+          question: 'Who leads?',
+          surface: 'dm',
+          teamId: 'T2',
+          enterpriseId: 'E1',
+          at: 1_700_000_001_000,
+        },
+        {
+          kind: 'unanswered',
+          question: 'Any news from Kyiv?',
+          surface: 'mention',
+          teamId: null,
+          enterpriseId: null,
+          at: 1_700_000_002_000,
+        },
+      ]);
+    });
+
+    it('lists the questions since a time, of every workspace or of one', async () => {
+      const store = await open();
+      await store.recordGap(gap('first', 'T1'));
+      clock += 1000;
+      const since = clock;
+      await store.recordGap(gap('second', 'T1'));
+      await store.recordGap(gap('third', 'T2'));
+      expect((await store.gaps(since)).map((g) => g.question)).toEqual(['second', 'third']);
+      expect((await store.gaps(0, 'T1')).map((g) => g.question)).toEqual(['first', 'second']);
+      expect((await store.gaps(since, 'T2')).map((g) => g.question)).toEqual(['third']);
+      expect(await store.gaps(0, 'T9')).toEqual([]);
+    });
+
+    it('purges the questions kept before a time, and only those', async () => {
+      const store = await open();
+      await store.recordGap(gap('old'));
+      clock += 1000;
+      await store.recordGap(gap('edge'));
+      clock += 1000;
+      await store.recordGap(gap('new'));
+      expect(await store.purgeGaps(1_700_000_001_000)).toBe(1);
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['edge', 'new']);
+      expect(await store.purgeGaps(1_700_000_001_000)).toBe(0);
+      expect(await store.purgeGaps(clock + 1)).toBe(2);
+      expect(await store.gaps(0)).toEqual([]);
+    });
   });
 
   describe('digest subscriptions', () => {
     it('saves, updates, marks and removes subscriptions', async () => {
       const store = await open();
-      await store.saveDigestSubscription({
-        channelId: 'C2',
-        time: '09:00',
-        timeZone: 'UTC',
-        source: 'env',
-        subscribedBy: null,
-      });
-      await store.saveDigestSubscription({
-        channelId: 'C1',
-        time: '08:30',
-        timeZone: 'Europe/Kyiv',
-        source: 'command',
-        subscribedBy: 'U1',
-      });
-      await store.markDigestSubscription('C2', 'not_in_channel');
-      expect(await store.digestSubscriptions()).toEqual([
-        {
+      await store.saveDigestSubscription(subscription({ channelId: 'C2' }));
+      await store.saveDigestSubscription(
+        subscription({
           channelId: 'C1',
+          time: '08:30',
+          timeZone: 'Europe/Kyiv',
+          source: 'command',
+          subscribedBy: 'U1',
+        }),
+      );
+      await store.markDigestSubscription({ teamId: 'T1', channelId: 'C2' }, 'not_in_channel');
+      expect(await store.digestSubscriptions('T1')).toEqual([
+        {
+          teamId: 'T1',
+          channelId: 'C1',
+          enterpriseId: null,
           time: '08:30',
           timeZone: 'Europe/Kyiv',
           source: 'command',
@@ -191,7 +307,9 @@ export function storeContract(makeHarness: MakeHarness): void {
           lastError: null,
         },
         {
+          teamId: 'T1',
           channelId: 'C2',
+          enterpriseId: null,
           time: '09:00',
           timeZone: 'UTC',
           source: 'env',
@@ -201,34 +319,91 @@ export function storeContract(makeHarness: MakeHarness): void {
         },
       ]);
       // Subscribing again starts afresh: the failing mark goes.
-      await store.saveDigestSubscription({
-        channelId: 'C2',
-        time: '10:00',
-        timeZone: 'UTC',
-        source: 'command',
-        subscribedBy: 'U2',
-      });
-      expect((await store.digestSubscriptions())[1]).toMatchObject({
+      await store.saveDigestSubscription(
+        subscription({ channelId: 'C2', time: '10:00', source: 'command', subscribedBy: 'U2' }),
+      );
+      expect(await store.digestSubscription({ teamId: 'T1', channelId: 'C2' })).toMatchObject({
         time: '10:00',
         status: 'active',
         lastError: null,
       });
-      await store.markDigestSubscription('C2', null);
-      expect((await store.digestSubscriptions())[1]).toMatchObject({ status: 'active', lastError: null });
-      expect(await store.removeDigestSubscription('C1')).toBe(true);
-      expect(await store.removeDigestSubscription('C1')).toBe(false);
-      expect((await store.digestSubscriptions()).map((s) => s.channelId)).toEqual(['C2']);
+      await store.markDigestSubscription({ teamId: 'T1', channelId: 'C2' }, null);
+      expect((await store.digestSubscriptions('T1'))[1]).toMatchObject({ status: 'active', lastError: null });
+      expect(await store.removeDigestSubscription({ teamId: 'T1', channelId: 'C1' })).toBe(true);
+      expect(await store.removeDigestSubscription({ teamId: 'T1', channelId: 'C1' })).toBe(false);
+      expect(await store.digestSubscription({ teamId: 'T1', channelId: 'C1' })).toBeNull();
+      expect((await store.digestSubscriptions('T1')).map((s) => s.channelId)).toEqual(['C2']);
+    });
+
+    it('keeps each workspace’s subscription to a shared channel apart', async () => {
+      const store = await open();
+      await store.saveDigestSubscription(subscription({ teamId: 'T2', channelId: 'CSHARED', time: '07:00' }));
+      await store.saveDigestSubscription(
+        subscription({ teamId: 'T1', channelId: 'CSHARED', time: '08:00', enterpriseId: 'E1' }),
+      );
+      await store.saveDigestSubscription(subscription({ teamId: 'T1', channelId: 'CONLY1' }));
+      await store.markDigestSubscription({ teamId: 'T2', channelId: 'CSHARED' }, 'not_in_channel');
+      expect(
+        (await store.allDigestSubscriptions()).map((s) => [s.teamId, s.channelId, s.time, s.status]),
+      ).toEqual([
+        ['T1', 'CONLY1', '09:00', 'active'],
+        ['T1', 'CSHARED', '08:00', 'active'],
+        ['T2', 'CSHARED', '07:00', 'failing'],
+      ]);
+      expect((await store.digestSubscriptions('T2')).map((s) => s.channelId)).toEqual(['CSHARED']);
+      expect(await store.digestSubscription({ teamId: 'T1', channelId: 'CSHARED' })).toMatchObject({
+        enterpriseId: 'E1',
+        time: '08:00',
+      });
+      expect(await store.removeDigestSubscription({ teamId: 'T2', channelId: 'CSHARED' })).toBe(true);
+      expect(await store.digestSubscriptions('T2')).toEqual([]);
+      expect(await store.digestSubscriptions('T1')).toHaveLength(2);
+      expect(await store.digestSubscriptions('T3')).toEqual([]);
+    });
+
+    it('lets every store see what another one subscribed and removed', async () => {
+      const [a, b] = (await replicas(2)) as [Store, Store];
+      await a.saveDigestSubscription(subscription({ channelId: 'C1' }));
+      expect((await b.allDigestSubscriptions()).map((s) => s.channelId)).toEqual(['C1']);
+      await b.removeDigestSubscription({ teamId: 'T1', channelId: 'C1' });
+      expect(await a.allDigestSubscriptions()).toEqual([]);
+    });
+
+    it('keeps one row per workspace and channel when stores save and remove it at once', async () => {
+      const stores = await replicas(3);
+      await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          (stores[i % stores.length] as Store).saveDigestSubscription(
+            subscription({ teamId: `T${i % 2}`, channelId: 'CSHARED', time: `0${i % 10}:00` }),
+          ),
+        ),
+      );
+      expect((await (stores[0] as Store).allDigestSubscriptions()).map((s) => s.teamId)).toEqual([
+        'T0',
+        'T1',
+      ]);
+      const removed = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (stores[i % stores.length] as Store).removeDigestSubscription({
+            teamId: 'T0',
+            channelId: 'CSHARED',
+          }),
+        ),
+      );
+      expect(removed.filter(Boolean)).toHaveLength(1);
+      expect((await (stores[1] as Store).allDigestSubscriptions()).map((s) => s.teamId)).toEqual(['T1']);
     });
   });
 
   describe('digest ledger', () => {
     it('grants a day once; a second claim sees it in progress, then done', async () => {
       const store = await open();
-      expect(await store.digestEntry('C1', DAY)).toBeNull();
-      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
-      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toEqual({
+      expect(await store.digestEntry(C1, DAY)).toBeNull();
+      expect(await store.claimDigest(C1, DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
+      expect(await store.claimDigest(C1, DAY, 'b', STALE)).toEqual({
         claimed: false,
         entry: {
+          teamId: 'T1',
           channelId: 'C1',
           date: DAY,
           state: 'claimed',
@@ -238,25 +413,31 @@ export function storeContract(makeHarness: MakeHarness): void {
           error: null,
         },
       });
-      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, { a: 'h1' });
-      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toMatchObject({
+      await store.finishDigest(C1, DAY, { state: 'posted', messageTs: '1.2' }, { a: 'h1' });
+      expect(await store.claimDigest(C1, DAY, 'b', STALE)).toMatchObject({
         claimed: false,
         entry: { state: 'posted', messageTs: '1.2', attempts: 1 },
       });
-      // Another day, or another channel, is its own entry.
-      expect((await store.claimDigest('C1', '2026-11-28', 'a', STALE)).claimed).toBe(true);
-      expect((await store.claimDigest('C2', DAY, 'a', STALE)).claimed).toBe(true);
+      // Another day, another channel, or the same channel in another workspace is its own entry.
+      expect((await store.claimDigest(C1, '2026-11-28', 'a', STALE)).claimed).toBe(true);
+      expect((await store.claimDigest({ ...C1, channelId: 'C2' }, DAY, 'a', STALE)).claimed).toBe(true);
+      expect((await store.claimDigest({ ...C1, teamId: 'T2' }, DAY, 'a', STALE)).claimed).toBe(true);
+      expect(await store.digestEntry({ ...C1, teamId: 'T2' }, DAY)).toMatchObject({
+        teamId: 'T2',
+        state: 'claimed',
+      });
+      expect(await store.digestEntry(C1, DAY)).toMatchObject({ teamId: 'T1', state: 'posted' });
     });
 
     it('lets a failed day be tried again, and asks to verify after an uncertain one', async () => {
       const store = await open();
-      await store.claimDigest('C1', DAY, 'a', STALE);
-      await store.abandonDigest('C1', DAY, 'failed', 'ratelimited');
-      expect(await store.digestEntry('C1', DAY)).toMatchObject({ state: 'failed', error: 'ratelimited' });
-      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
-      await store.abandonDigest('C1', DAY, 'uncertain', 'network_error');
-      expect(await store.claimDigest('C1', DAY, 'a', STALE)).toEqual({ claimed: true, verify: true });
-      expect(await store.digestEntry('C1', DAY)).toMatchObject({
+      await store.claimDigest(C1, DAY, 'a', STALE);
+      await store.abandonDigest(C1, DAY, 'failed', 'ratelimited');
+      expect(await store.digestEntry(C1, DAY)).toMatchObject({ state: 'failed', error: 'ratelimited' });
+      expect(await store.claimDigest(C1, DAY, 'a', STALE)).toEqual({ claimed: true, verify: false });
+      await store.abandonDigest(C1, DAY, 'uncertain', 'network_error');
+      expect(await store.claimDigest(C1, DAY, 'a', STALE)).toEqual({ claimed: true, verify: true });
+      expect(await store.digestEntry(C1, DAY)).toMatchObject({
         state: 'claimed',
         attempts: 3,
         error: null,
@@ -265,35 +446,39 @@ export function storeContract(makeHarness: MakeHarness): void {
 
     it('takes over a claim whose process died, and only once it is stale', async () => {
       const store = await open();
-      await store.claimDigest('C1', DAY, 'dead-process', STALE);
+      await store.claimDigest(C1, DAY, 'dead-process', STALE);
       clock += STALE - 1;
-      expect((await store.claimDigest('C1', DAY, 'b', STALE)).claimed).toBe(false);
+      expect((await store.claimDigest(C1, DAY, 'b', STALE)).claimed).toBe(false);
       clock += 1;
-      expect(await store.claimDigest('C1', DAY, 'b', STALE)).toEqual({ claimed: true, verify: true });
+      expect(await store.claimDigest(C1, DAY, 'b', STALE)).toEqual({ claimed: true, verify: true });
     });
 
     it('posts again only when forced', async () => {
       const store = await open();
-      await store.claimDigest('C1', DAY, 'a', STALE);
-      await store.finishDigest('C1', DAY, { state: 'skipped' }, {});
-      expect((await store.claimDigest('C1', DAY, 'a', STALE)).claimed).toBe(false);
-      expect(await store.claimDigest('C1', DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: false });
+      await store.claimDigest(C1, DAY, 'a', STALE);
+      await store.finishDigest(C1, DAY, { state: 'skipped' }, {});
+      expect((await store.claimDigest(C1, DAY, 'a', STALE)).claimed).toBe(false);
+      expect(await store.claimDigest(C1, DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: false });
       // A posted day claimed again: Slack has its digest, so the claim says so.
-      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, {});
-      expect(await store.claimDigest('C1', DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: true });
+      await store.finishDigest(C1, DAY, { state: 'posted', messageTs: '1.2' }, {});
+      expect(await store.claimDigest(C1, DAY, 'a', STALE, true)).toEqual({ claimed: true, verify: true });
     });
 
-    it('remembers what a channel last received', async () => {
+    it('remembers what a channel last received, in each workspace', async () => {
       const store = await open();
-      expect(await store.lastDigest('C1')).toBeNull();
-      await store.claimDigest('C1', '2026-11-26', 'a', STALE);
-      await store.finishDigest('C1', '2026-11-26', { state: 'posted', messageTs: '1.1' }, { old: 'h0' });
-      await store.claimDigest('C1', DAY, 'a', STALE);
-      await store.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, { old: 'h0', new: 'h1' });
-      await store.claimDigest('C1', '2026-11-28', 'a', STALE);
-      await store.abandonDigest('C1', '2026-11-28', 'failed', 'ratelimited');
-      expect(await store.lastDigest('C1')).toEqual({
+      const other = { ...C1, teamId: 'T2' };
+      expect(await store.lastDigest(C1)).toBeNull();
+      await store.claimDigest(C1, '2026-11-26', 'a', STALE);
+      await store.finishDigest(C1, '2026-11-26', { state: 'posted', messageTs: '1.1' }, { old: 'h0' });
+      await store.claimDigest(C1, DAY, 'a', STALE);
+      await store.finishDigest(C1, DAY, { state: 'posted', messageTs: '1.2' }, { old: 'h0', new: 'h1' });
+      await store.claimDigest(C1, '2026-11-28', 'a', STALE);
+      await store.abandonDigest(C1, '2026-11-28', 'failed', 'ratelimited');
+      await store.claimDigest(other, '2026-11-28', 'a', STALE);
+      await store.finishDigest(other, '2026-11-28', { state: 'skipped' }, { other: 'h9' });
+      expect(await store.lastDigest(C1)).toEqual({
         entry: {
+          teamId: 'T1',
           channelId: 'C1',
           date: DAY,
           state: 'posted',
@@ -304,17 +489,29 @@ export function storeContract(makeHarness: MakeHarness): void {
         },
         snapshot: { old: 'h0', new: 'h1' },
       });
+      expect(await store.lastDigest(other)).toMatchObject({
+        entry: { teamId: 'T2', date: '2026-11-28', state: 'skipped' },
+        snapshot: { other: 'h9' },
+      });
     });
 
-    it('grants a new day to exactly one of many concurrent claims from several stores', async () => {
+    it('grants a new day to exactly one of many concurrent claims from several stores, per workspace', async () => {
       const stores = await replicas(4);
       const claims = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
-          (stores[i % stores.length] as Store).claimDigest('C1', DAY, `p${i}`, STALE),
+          (stores[i % stores.length] as Store).claimDigest(
+            { ...C1, teamId: i % 2 ? 'T1' : 'T2' },
+            DAY,
+            `p${i}`,
+            STALE,
+          ),
         ),
       );
-      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
-      expect(await (stores[0] as Store).digestEntry('C1', DAY)).toMatchObject({ attempts: 1 });
+      expect(claims.filter((c) => c.claimed)).toHaveLength(2);
+      expect(await (stores[0] as Store).digestEntry(C1, DAY)).toMatchObject({ attempts: 1 });
+      expect(await (stores[1] as Store).digestEntry({ ...C1, teamId: 'T2' }, DAY)).toMatchObject({
+        attempts: 1,
+      });
     });
 
     it('hands a stale, failed or forced day to exactly one of many concurrent claims', async () => {
@@ -323,19 +520,86 @@ export function storeContract(makeHarness: MakeHarness): void {
         (
           await Promise.all(
             Array.from({ length: 24 }, (_, i) =>
-              (stores[i % stores.length] as Store).claimDigest('C1', DAY, `p${i}`, STALE, force),
+              (stores[i % stores.length] as Store).claimDigest(C1, DAY, `p${i}`, STALE, force),
             ),
           )
         ).filter((c) => c.claimed);
       const first = stores[0] as Store;
-      await first.claimDigest('C1', DAY, 'dead-process', STALE);
+      await first.claimDigest(C1, DAY, 'dead-process', STALE);
       clock += STALE;
       expect(await race()).toEqual([{ claimed: true, verify: true }]);
-      await first.abandonDigest('C1', DAY, 'failed', 'ratelimited');
+      await first.abandonDigest(C1, DAY, 'failed', 'ratelimited');
       expect(await race()).toEqual([{ claimed: true, verify: false }]);
-      await first.finishDigest('C1', DAY, { state: 'posted', messageTs: '1.2' }, {});
+      await first.finishDigest(C1, DAY, { state: 'posted', messageTs: '1.2' }, {});
       expect(await race(true)).toHaveLength(1);
-      expect(await first.digestEntry('C1', DAY)).toMatchObject({ state: 'claimed', attempts: 4 });
+      expect(await first.digestEntry(C1, DAY)).toMatchObject({ state: 'claimed', attempts: 4 });
+    });
+  });
+
+  describe('digest rows from before workspaces', () => {
+    const unowned = { teamId: '', channelId: 'C1', enterpriseId: null };
+
+    it('are adopted by the single-token workspace, the workspace’s own rows winning', async () => {
+      const store = await open();
+      await store.saveDigestSubscription(subscription({ ...unowned, time: '06:00' }));
+      await store.saveDigestSubscription(subscription({ ...unowned, channelId: 'C2', time: '06:00' }));
+      await store.claimDigest(unowned, '2026-11-26', 'old', STALE);
+      await store.finishDigest(unowned, '2026-11-26', { state: 'posted', messageTs: '1.1' }, { a: 'h0' });
+      await store.claimDigest(unowned, DAY, 'old', STALE);
+      await store.abandonDigest(unowned, DAY, 'uncertain', 'network_error');
+      // The workspace already subscribed C2 and has a ledger entry for DAY in C1 of its own.
+      await store.saveDigestSubscription(subscription({ channelId: 'C2', time: '10:00' }));
+      await store.claimDigest(C1, DAY, 'new', STALE);
+
+      expect(await store.adoptDigests({ teamId: 'T1', enterpriseId: 'E1' })).toBe(2);
+      expect(
+        (await store.allDigestSubscriptions()).map((s) => [s.teamId, s.channelId, s.time, s.enterpriseId]),
+      ).toEqual([
+        ['T1', 'C1', '06:00', 'E1'],
+        ['T1', 'C2', '10:00', null],
+      ]);
+      expect(await store.lastDigest(C1)).toMatchObject({
+        entry: { teamId: 'T1', date: '2026-11-26', messageTs: '1.1' },
+        snapshot: { a: 'h0' },
+      });
+      expect(await store.digestEntry(C1, DAY)).toMatchObject({ state: 'claimed', attempts: 1 });
+      expect(await store.digestEntry(unowned, DAY)).toBeNull();
+      expect(await store.digestSubscriptions('')).toEqual([]);
+      // Adopted rows are the workspace's: its uninstall (by org here) removes them.
+      await store.deleteWorkspace({ enterpriseId: 'E1' });
+      expect((await store.allDigestSubscriptions()).map((s) => s.channelId)).toEqual(['C2']);
+      expect(await store.lastDigest(C1)).toBeNull();
+    });
+
+    it('are adopted once when several stores adopt them at once', async () => {
+      const stores = await replicas(3);
+      const first = stores[0] as Store;
+      for (let i = 0; i < 5; i++) {
+        await first.saveDigestSubscription(subscription({ ...unowned, channelId: `C${i}` }));
+        await first.claimDigest({ ...unowned, channelId: `C${i}` }, DAY, 'old', STALE);
+      }
+      const adopted = await Promise.all(
+        Array.from({ length: 9 }, (_, i) =>
+          (stores[i % stores.length] as Store).adoptDigests({ teamId: 'T1', enterpriseId: null }),
+        ),
+      );
+      expect(adopted.reduce((a, b) => a + b, 0)).toBe(10);
+      expect((await first.digestSubscriptions('T1')).map((s) => s.channelId)).toEqual([
+        'C0',
+        'C1',
+        'C2',
+        'C3',
+        'C4',
+      ]);
+      expect(await first.allDigestSubscriptions()).toHaveLength(5);
+      expect(await first.adoptDigests({ teamId: 'T1', enterpriseId: null })).toBe(0);
+    });
+
+    it('are never adopted by a workspace without an id', async () => {
+      const store = await open();
+      await store.saveDigestSubscription(subscription(unowned));
+      await expect(store.adoptDigests({ teamId: '', enterpriseId: null })).rejects.toThrow(RangeError);
+      expect(await store.digestSubscriptions('')).toHaveLength(1);
     });
   });
 
@@ -390,28 +654,67 @@ export function storeContract(makeHarness: MakeHarness): void {
       expect(await store.installations()).toEqual([]);
     });
 
-    it("forgets an uninstalled workspace's installations and feedback, and nothing else", async () => {
+    /** Gives `channel` a subscription and a posted digest for DAY. */
+    const digestOf = async (store: Store, channel: typeof C1) => {
+      await store.saveDigestSubscription(subscription(channel));
+      await store.claimDigest(channel, DAY, 'a', STALE);
+      await store.finishDigest(channel, DAY, { state: 'posted', messageTs: '1.1' }, {});
+    };
+    /** Which of `channels` still have a subscription and a ledger entry, as `team/channel`. */
+    const digestRowsOf = async (store: Store, channels: (typeof C1)[]) => {
+      const subscribed = (await store.allDigestSubscriptions()).map((s) => `${s.teamId}/${s.channelId}`);
+      const entries: string[] = [];
+      for (const channel of channels) {
+        if (await store.digestEntry(channel, DAY)) entries.push(`${channel.teamId}/${channel.channelId}`);
+      }
+      return { subscribed, entries };
+    };
+
+    it("forgets an uninstalled workspace's installations, feedback and digest, and nothing else", async () => {
       const store = await open();
+      const t9 = { ...C1, teamId: 'T9' };
       await store.saveInstallation(workspace, 'U1', {});
       await store.saveInstallation({ enterpriseId: null, teamId: 'T9' }, 'U1', {});
       await store.recordFeedback(feedback(true));
       await store.recordFeedback({ ...feedback(false, 'U2'), teamId: 'T9' });
+      // The same shared channel in both workspaces.
+      await digestOf(store, C1);
+      await digestOf(store, t9);
+      await store.recordGap(gap('asked in T1', 'T1'));
+      await store.recordGap(gap('asked in T9', 'T9'));
       await store.deleteWorkspace({ teamId: 'T1' });
       expect((await store.installations()).map((i) => i.teamId)).toEqual(['T9']);
       expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
+      expect(await digestRowsOf(store, [C1, t9])).toEqual({ subscribed: ['T9/C1'], entries: ['T9/C1'] });
+      // What it last received is gone too: a reinstall starts the digest afresh.
+      expect(await store.lastDigest(C1)).toBeNull();
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['asked in T9']);
     });
 
-    it("forgets an uninstalled org's installations and the feedback from its workspaces", async () => {
+    it("forgets an uninstalled org's installations, and the feedback, questions and digest of its workspaces", async () => {
       const store = await open();
+      const inOrg = [
+        { teamId: 'T2', channelId: 'C1', enterpriseId: 'E1' },
+        { teamId: 'T3', channelId: 'C2', enterpriseId: 'E1' },
+      ];
+      const outside = { teamId: 'T1', channelId: 'C1', enterpriseId: null };
       await store.saveInstallation(org, 'U1', {});
       await store.saveInstallation(gridWorkspace, 'U1', {});
       await store.saveInstallation(workspace, 'U1', {});
       await store.recordFeedback({ ...feedback(true), teamId: 'T2', enterpriseId: 'E1' });
       await store.recordFeedback({ ...feedback(true, 'U2'), teamId: 'T3', enterpriseId: 'E1' });
       await store.recordFeedback(feedback(false, 'U3'));
+      for (const channel of [...inOrg, outside]) await digestOf(store, channel);
+      await store.recordGap({ ...gap('asked in the org', 'T2'), enterpriseId: 'E1' });
+      await store.recordGap(gap('asked elsewhere', 'T1'));
       await store.deleteWorkspace({ enterpriseId: 'E1' });
       expect((await store.installations()).map((i) => i.teamId)).toEqual(['T1']);
       expect(await store.feedbackTotals()).toEqual({ helpful: 0, unhelpful: 1 });
+      expect(await digestRowsOf(store, [...inOrg, outside])).toEqual({
+        subscribed: ['T1/C1'],
+        entries: ['T1/C1'],
+      });
+      expect((await store.gaps(0)).map((g) => g.question)).toEqual(['asked elsewhere']);
     });
 
     it('refuses to forget a workspace without an id', async () => {

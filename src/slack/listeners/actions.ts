@@ -5,7 +5,7 @@
  * slash command through the click's response_url, which works where the bot
  * is not a member, such as a DM between two people; others with
  * chat.postMessage), "More facts" shows the next ones privately, and 👍/👎
- * record the reader's rating.
+ * record the reader's rating (a 👎 also keeps the question for editors).
  */
 import type {
   AllMiddlewareArgs,
@@ -22,7 +22,7 @@ import {
   PERSON_WAITING,
   retryRateLimited,
 } from '../client-policy.js';
-import type { ListenerDeps, RequestContext } from '../request-context.js';
+import type { ListenerDeps, RequestContext, Surface } from '../request-context.js';
 import { answer, orApology } from '../subcommands.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -89,7 +89,22 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       const { userId, teamId, channelId } = request.context;
       let text = 'Thanks, your rating is recorded.';
       try {
-        await deps.store.recordFeedback({ userId, teamId, channelId, ...request.ref, helpful });
+        const changed = await deps.store.recordFeedback({
+          userId,
+          teamId,
+          channelId,
+          ...request.ref,
+          helpful,
+        });
+        // A 👎 is kept for editors once per reader and answer, without who gave it (see GapLog).
+        if (changed && !helpful) {
+          await deps.gaps?.record({
+            kind: 'disliked',
+            question: request.ref.question,
+            surface: askedOn(request.ref, channelId),
+            teamId,
+          });
+        }
       } catch (error) {
         args.logger.error(`Feedback not recorded: ${String(error)}`);
         text = 'Sorry, I could not record your rating just now.';
@@ -97,6 +112,15 @@ export function registerActions(app: App, deps: ListenerDeps): void {
       await respondTo(args, { response_type: 'ephemeral', replace_original: false, text });
     });
   }
+}
+
+/**
+ * Where the rated answer's question was asked: the command (the answer
+ * says so), a direct message (a `D…` conversation), otherwise a mention.
+ */
+function askedOn(ref: AnswerRef, channelId: string | null): Surface {
+  if (ref.viaCommand) return 'command';
+  return channelId?.startsWith('D') ? 'dm' : 'mention';
 }
 
 /** Replies through the click's response_url; a failure is logged, never thrown. */
@@ -125,6 +149,7 @@ function requestOf(
     userId: body.user.id,
     channelId: body.channel?.id ?? null,
     teamId: body.team?.id ?? null,
+    enterpriseId: body.enterprise?.id ?? body.team?.enterprise_id ?? null,
   };
   return { ref, context };
 }

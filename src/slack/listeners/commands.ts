@@ -19,6 +19,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       userId: command.user_id,
       channelId: command.channel_id ?? null,
       teamId: command.team_id ?? null,
+      enterpriseId: command.enterprise_id ?? null,
     };
     const message = await reply(plainFromSlack(command.text ?? ''), context, logger);
     await respond({ response_type: 'ephemeral', ...NO_UNFURL, ...message }).catch((error: unknown) =>

@@ -27,6 +27,7 @@ const DELIVERY_MEMORY_MS = 24 * 60 * 60 * 1000;
 interface IncomingMessage {
   eventId: string | undefined;
   teamId: string | null;
+  enterpriseId: string | null;
   channel: string;
   user: string;
   ts: string;
@@ -61,11 +62,12 @@ export function registerEvents(app: App, deps: ListenerDeps): void {
 
 function messageOf(
   event: { channel: string; ts: string; thread_ts?: string; text?: string },
-  body: { event_id?: string; team_id?: string },
+  body: { event_id?: string; team_id?: string; enterprise_id?: string },
 ): Omit<IncomingMessage, 'user'> {
   return {
     eventId: body.event_id,
     teamId: body.team_id ?? null,
+    enterpriseId: body.enterprise_id ?? null,
     channel: event.channel,
     ts: event.ts,
     threadTs: event.thread_ts,
@@ -107,6 +109,7 @@ async function answer(
     userId: incoming.user,
     channelId: incoming.channel,
     teamId: incoming.teamId,
+    enterpriseId: incoming.enterpriseId,
   };
   const message = await reply(question, context, logger);
   try {

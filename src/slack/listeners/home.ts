@@ -1,4 +1,4 @@
-/** App Home: published for a person each time they open the Home tab. */
+/** App Home: published for a person each time they open the Home tab, with their workspace's digest. */
 import type { App } from '@slack/bolt';
 import { digestHomeStatus } from '../../render/blocks-digest.js';
 import { renderHome } from '../../render/blocks-home.js';
@@ -8,13 +8,14 @@ import { usagesOf } from '../subcommands.js';
 
 /** Registers the App Home listener. */
 export function registerHome(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', async ({ event, client, logger }) => {
+  app.event('app_home_opened', async ({ event, body, client, logger }) => {
     if (event.tab !== 'home') return;
     const feedback = await deps.store.feedbackTotals().catch((error: unknown) => {
       logger.warn(`Feedback totals unavailable: ${String(error)}`);
       return undefined;
     });
-    const digest = await deps.digest?.overview().catch((error: unknown) => {
+    const workspace = { teamId: body.team_id, enterpriseId: body.enterprise_id ?? null };
+    const digest = await deps.digest?.overview(workspace).catch((error: unknown) => {
       logger.warn(`Digest status unavailable: ${String(error)}`);
       return undefined;
     });
