@@ -66,7 +66,8 @@ export default defineConfig({
           // servers, the bench smoke, full-size fuzzing.
           name: 'slow',
           include: [SLOW, ...FUZZERS],
-          globalSetup: ['test/helpers/postgres-global-setup.ts'],
+          // The program built once for the files that run it from dist/ as child processes.
+          globalSetup: ['test/helpers/postgres-global-setup.ts', 'test/helpers/build-global-setup.ts'],
           provide: { fuzzSize: 'full' },
           // Full-size fuzzing next to child processes: minutes, not seconds, on a busy machine.
           testTimeout: 300_000,

@@ -15,7 +15,9 @@ import { loadConfig } from '../src/config.js';
 import { startBot } from '../src/start-bot.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/helpers/credentials.js';
 import { freePort } from '../test/helpers/loopback.js';
+import { install, OAUTH_ENV, startInstallingSlack } from '../test/helpers/oauth.js';
 import { SlackStandIn } from '../test/helpers/slack-stand-in.js';
+import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 
 /** What the bot process reports. */
 export type BotMessage =
@@ -92,31 +94,21 @@ export interface LoopbackBot {
   stop(): Promise<void>;
 }
 
-/** Starts a Slack stand-in and the bot in HTTP mode against it, answering from `knowledgeDir`; resolves once it listens. */
-export async function startLoopbackBot(
-  knowledgeDir: string,
-  logLevel: 'info' | 'warn',
-): Promise<LoopbackBot> {
-  const slack = new SlackStandIn();
-  await slack.start();
+/** A bot process launched on a free loopback port. */
+interface Launched {
+  child: ChildProcess;
+  port: number;
+  /** Stops the process and removes its folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts a bot process on a free loopback port, in an empty folder of its own; resolves once it listens. */
+async function launch(env: Record<string, string>, logLines: string[]): Promise<Launched> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ceasefire-bench-'));
   const port = await freePort();
-  const logLines: string[] = [];
-  const child = startBotProcess(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      KNOWLEDGE_DIR: path.resolve(knowledgeDir),
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: logLevel,
-    },
-    logLines,
-  );
+  const child = startBotProcess({ ...env, DATA_DIR: dataDir, PORT: String(port) }, logLines);
   const stop = async () => {
     await stopBotProcess(child);
-    await slack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -125,7 +117,113 @@ export async function startLoopbackBot(
     await stop();
     throw error;
   }
-  return { child, slack, baseUrl: `http://127.0.0.1:${port}`, logLines, stop };
+  return { child, port, stop };
+}
+
+/** Starts a Slack stand-in and the bot in HTTP mode against it, answering from `knowledgeDir`; resolves once it listens. */
+export async function startLoopbackBot(
+  knowledgeDir: string,
+  logLevel: 'info' | 'warn',
+): Promise<LoopbackBot> {
+  const slack = new SlackStandIn();
+  await slack.start();
+  const logLines: string[] = [];
+  let bot: Launched;
+  try {
+    bot = await launch(
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slack.apiUrl,
+        KNOWLEDGE_DIR: path.resolve(knowledgeDir),
+        LOG_LEVEL: logLevel,
+      },
+      logLines,
+    );
+  } catch (error) {
+    await slack.stop();
+    throw error;
+  }
+  return {
+    child: bot.child,
+    slack,
+    baseUrl: `http://127.0.0.1:${bot.port}`,
+    logLines,
+    stop: async () => {
+      await bot.stop();
+      await slack.stop();
+    },
+  };
+}
+
+/** Bot replicas serving many workspaces on one database, behind a round-robin proxy, and their Slack stand-in. */
+export interface LoopbackReplicas {
+  slack: SlackStandIn;
+  /** Each replica's `http://127.0.0.1:<port>`. */
+  replicaUrls: string[];
+  /** The proxy's `http://127.0.0.1:<port>`: where Slack's requests go. */
+  baseUrl: string;
+  proxy: RoundRobinProxy;
+  /** Every line the replicas wrote. */
+  logLines: string[];
+  stop(): Promise<void>;
+}
+
+/** Options of `startLoopbackReplicas`. */
+export interface LoopbackReplicasOptions {
+  knowledgeDir: string;
+  logLevel: 'info' | 'warn';
+  replicas: number;
+  /** The Postgres database they share (empty, or of an earlier run). */
+  databaseUrl: string;
+  /** Workspaces to install through the proxy (the stand-in gives each the token `installedToken(team)`). */
+  teams: readonly string[];
+}
+
+/**
+ * Starts a Slack stand-in, `replicas` bot processes in HTTP mode for many
+ * workspaces (OAuth) on `databaseUrl`, and a round-robin proxy in front of
+ * them, then installs the app in each of `teams` through the proxy (so an
+ * install starts on one replica and finishes on the next).
+ */
+export async function startLoopbackReplicas(options: LoopbackReplicasOptions): Promise<LoopbackReplicas> {
+  const slack = await startInstallingSlack();
+  const env = {
+    ...OAUTH_ENV,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: options.databaseUrl,
+    KNOWLEDGE_DIR: path.resolve(options.knowledgeDir),
+    LOG_LEVEL: options.logLevel,
+  };
+  const logLines: string[] = [];
+  const started = await Promise.allSettled(
+    Array.from({ length: options.replicas }, () => launch(env, logLines)),
+  );
+  const launched = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  let proxy: RoundRobinProxy | undefined;
+  const stop = async () => {
+    await proxy?.stop();
+    await Promise.all(launched.map((bot) => bot.stop()));
+    await slack.stop();
+  };
+  try {
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    proxy = await startRoundRobinProxy(launched.map((bot) => bot.port));
+    for (const team of options.teams) await install(proxy.baseUrl, `code-${team}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    slack,
+    replicaUrls: launched.map((bot) => `http://127.0.0.1:${bot.port}`),
+    baseUrl: proxy.baseUrl,
+    proxy,
+    logLines,
+    stop,
+  };
 }
 
 if (process.argv.includes('--serve') && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)

@@ -10,7 +10,7 @@
  *   --questions 200    questions per size
  *   --out bench/out    where corpora and results go
  *   --publish          also write docs/bench/results.md and docs/bench/p95-latency.svg
- *   --no-slack         skip the Slack load test (signed /ceasefire over 20 connections) on the largest folder
+ *   --no-slack         skip the Slack load test (signed commands and mentions over 20 connections) on the largest folder
  */
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { latencyChart } from './chart.js';
 import { ensureCorpus, sizeLabel } from './corpus.js';
 import type { EngineMessage, EngineResult } from './engine-process.js';
 import { ENGINE_NAMES, ENGINES, type EngineName } from './engines.js';
-import { describeSlackLoad, runSlackLoad, type SlackLoadResult } from './slack-load.js';
+import { describeSlackLoad, failedExactlyOnce, runSlackLoad, type SlackLoadResult } from './slack-load.js';
 
 /** A question running longer than this is stopped and the engine reported as too slow. */
 export const CUTOFF_MS = 5000;
@@ -221,9 +221,10 @@ export function floors(
   }
   if (slackLoad) {
     out.push({
-      floor: 'signed /ceasefire over 20 connections: acknowledged p99 ≤ 50 ms, 0 errors',
-      figure: `p99 ${slackLoad.p99.toFixed(1)} ms, ${slackLoad.errors} errors, ${slackLoad.requestsPerSecond.toFixed(0)} requests/s`,
-      ok: slackLoad.p99 <= 50 && slackLoad.errors === 0 && slackLoad.lost === 0,
+      floor:
+        'signed commands and mentions over 20 connections: acknowledged p99 ≤ 50 ms, 0 errors, each answered once',
+      figure: `p99 ${slackLoad.p99.toFixed(1)} ms, ${slackLoad.errors} errors, ${slackLoad.lost} lost, ${slackLoad.doubled} doubled, ${slackLoad.requestsPerSecond.toFixed(0)} requests/s`,
+      ok: slackLoad.p99 <= 50 && !failedExactlyOnce(slackLoad),
     });
   }
   if (largest.reload) {

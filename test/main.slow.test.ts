@@ -5,27 +5,20 @@
  * exit 1; in HTTP mode it
  * serves, and on SIGTERM finishes the answer in flight and exits 0.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_SECRET, DATABASE_PASSWORD, STATE_SECRET } from './helpers/credentials.js';
 import { freePort } from './helpers/loopback.js';
 import { install, installedToken, OAUTH_ENV, startInstallingSlack } from './helpers/oauth.js';
 import { createTestDatabase } from './helpers/postgres.js';
+import { MAIN, type Program, runProgram, waitForOutput } from './helpers/program.js';
 import { commandBody, SIGNING_SECRET, send } from './helpers/signed-request.js';
 import { SlackStandIn } from './helpers/slack-stand-in.js';
 import { BOT_TOKEN } from './helpers/test-bot.js';
 
-const MAIN = path.resolve('dist/main.js');
 const KNOWLEDGE = path.resolve('knowledge');
-
-// Asynchronously: a worker blocked for the whole build cannot answer vitest meanwhile.
-beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', 'build']);
-}, 300_000);
 
 let dir: string;
 beforeEach(async () => {
@@ -34,40 +27,15 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /** Runs `node dist/main.js` as `npm start` does, in an empty folder (so no `.env` is read), with only `env`. */
-function runMain(env: Record<string, string>): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    output += String(d);
-  });
-  return Object.assign(child, { output: () => output });
-}
-
-function exitCode(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-async function waitForOutput(child: ReturnType<typeof runMain>, text: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!child.output().includes(text)) {
-    if (Date.now() > deadline || child.exitCode !== null)
-      throw new Error(`no "${text}" in:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+function runMain(env: Record<string, string>): Program {
+  return runProgram(MAIN, [], { cwd: dir, env });
 }
 
 describe('configuration errors', () => {
   it('exits 1 listing every missing variable, pointing to the README and to npm run ask', async () => {
-    const child = runMain({});
-    expect(await exitCode(child)).toBe(1);
-    const output = child.output();
+    const program = runMain({});
+    expect(await program.exited).toBe(1);
+    const output = program.output();
     expect(output).toMatch(/^Cannot start: Invalid configuration:/);
     expect(output).toContain('SLACK_BOT_TOKEN: is required');
     expect(output).toContain('SLACK_APP_TOKEN: is required for Socket Mode');
@@ -76,13 +44,13 @@ describe('configuration errors', () => {
   });
 
   it('names each malformed variable without echoing its value', async () => {
-    const child = runMain({
+    const program = runMain({
       SLACK_BOT_TOKEN: 'xoxp-user-token-not-a-bot-9999',
       SLACK_SIGNING_SECRET: 'not-hex-secret-value',
       PORT: 'eighty',
     });
-    expect(await exitCode(child)).toBe(1);
-    const output = child.output();
+    expect(await program.exited).toBe(1);
+    const output = program.output();
     for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'PORT'])
       expect(output).toContain(variable);
     expect(output).not.toContain('xoxp-user-token-not-a-bot-9999');
@@ -93,14 +61,14 @@ describe('configuration errors', () => {
 describe('an unreachable database', () => {
   it('exits 1 naming DATABASE_URL and its host, never the password', async () => {
     const port = await freePort();
-    const child = runMain({
+    const program = runMain({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       KNOWLEDGE_DIR: KNOWLEDGE,
       DATABASE_URL: `postgres://bot:${DATABASE_PASSWORD}@127.0.0.1:${port}/ceasefire`,
     });
-    expect(await exitCode(child)).toBe(1);
-    const output = child.output();
+    expect(await program.exited).toBe(1);
+    const output = program.output();
     expect(output).toContain(
       `Cannot start: The database 127.0.0.1:${port}/ceasefire (DATABASE_URL) cannot be reached`,
     );
@@ -115,7 +83,7 @@ describe('npm start in HTTP mode', () => {
     // Keep the answer in flight: the response_url takes a while to accept it.
     slack.on('respond:slow', { body: { ok: true }, delayMs: 700 });
     const port = await freePort();
-    const child = runMain({
+    const program = runMain({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -124,7 +92,7 @@ describe('npm start in HTTP mode', () => {
       KNOWLEDGE_DIR: KNOWLEDGE,
     });
     try {
-      await waitForOutput(child, 'Listening for Slack requests on port');
+      await waitForOutput(program, 'Listening for Slack requests on port');
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', articles: 1 });
@@ -134,14 +102,14 @@ describe('npm start in HTTP mode', () => {
       );
       expect(ack.status).toBe(200);
       await slack.waitFor('respond:slow');
-      child.kill('SIGTERM');
-      expect(await exitCode(child)).toBe(0);
+      program.child.kill('SIGTERM');
+      expect(await program.exited).toBe(0);
       expect(slack.callsOf('respond:slow')[0]?.answered).toBe(true);
-      expect(child.output()).toContain('SIGTERM: finishing work in flight');
-      expect(child.output()).toContain('Stopped');
-      expect(child.output()).not.toContain(BOT_TOKEN);
+      expect(program.output()).toContain('SIGTERM: finishing work in flight');
+      expect(program.output()).toContain('Stopped');
+      expect(program.output()).not.toContain(BOT_TOKEN);
     } finally {
-      child.kill('SIGKILL');
+      program.child.kill('SIGKILL');
       await slack.stop();
     }
   });
@@ -152,7 +120,7 @@ describe('npm start serving many workspaces on Postgres', () => {
     const database = await createTestDatabase();
     const slack = await startInstallingSlack();
     const port = await freePort();
-    const child = runMain({
+    const program = runMain({
       ...OAUTH_ENV,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -162,23 +130,23 @@ describe('npm start serving many workspaces on Postgres', () => {
       LOG_LEVEL: 'debug',
     });
     try {
-      await waitForOutput(child, 'Listening for Slack requests on port');
-      expect(child.output()).toContain('HTTP mode for many workspaces (OAuth)');
-      expect(child.output()).toContain(
+      await waitForOutput(program, 'Listening for Slack requests on port');
+      expect(program.output()).toContain('HTTP mode for many workspaces (OAuth)');
+      expect(program.output()).toContain(
         `on port ${port} at /slack/events (HTTP mode); installs start at /slack/install`,
       );
       await install(`http://127.0.0.1:${port}`, 'code-T1');
-      child.kill('SIGTERM');
-      expect(await exitCode(child)).toBe(0);
-      expect(child.output()).toContain('Installed in workspace T1 by U_INSTALLER');
+      program.child.kill('SIGTERM');
+      expect(await program.exited).toBe(0);
+      expect(program.output()).toContain('Installed in workspace T1 by U_INSTALLER');
       // LOG_LEVEL=debug holds after start: the code's exchange is logged (its client secret removed).
-      expect(child.output()).toContain("apiCall('oauth.v2.access') start");
-      expect(child.output()).toMatch(/http request body: .*"client_secret":"\[redacted\]"/);
+      expect(program.output()).toContain("apiCall('oauth.v2.access') start");
+      expect(program.output()).toMatch(/http request body: .*"client_secret":"\[redacted\]"/);
       for (const secret of [CLIENT_SECRET, STATE_SECRET, DATABASE_PASSWORD, installedToken('T1')]) {
-        expect(child.output()).not.toContain(secret);
+        expect(program.output()).not.toContain(secret);
       }
     } finally {
-      child.kill('SIGKILL');
+      program.child.kill('SIGKILL');
       await slack.stop();
       await database.drop();
     }

@@ -56,7 +56,7 @@ export function answerInstalls(slack: SlackStandIn, installer = 'U_INSTALLER'): 
         scope: 'commands,app_mentions:read,chat:write,im:history',
         token_type: 'bot',
         access_token: installedToken(id),
-        bot_user_id: `UBOT_${id}`,
+        bot_user_id: `UBOT${id}`,
         team: org ? null : { id, name: `Team ${id}` },
         enterprise: org ? { id, name: `Org ${id}` } : null,
         is_enterprise_install: org,

@@ -87,7 +87,7 @@ describe('many workspaces, on Postgres', () => {
     await deliver(bot, { type: 'tokens_revoked', tokens: { oauth: ['U1'] } }, { teamId: 'T1' });
     expect(await installed()).toEqual(['E1', 'T1', 'T2']);
     expect(bot.logs.join('\n')).toContain('Slack revoked user tokens only: nothing to forget');
-    await deliver(bot, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['UBOT_T2'] } }, { teamId: 'T2' });
+    await deliver(bot, { type: 'tokens_revoked', tokens: { oauth: [], bot: ['UBOTT2'] } }, { teamId: 'T2' });
     expect(await installed()).toEqual(['E1', 'T1']);
     expect(await bot.running.store.feedbackTotals()).toEqual({ helpful: 2, unhelpful: 0 });
     expect(bot.logs.join('\n')).toContain('Forgot workspace T2 after tokens_revoked');
